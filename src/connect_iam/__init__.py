@@ -1,0 +1,1 @@
+"""connect-iam: offline IAM policy engine for Amazon Connect."""
