@@ -1,1 +1,37 @@
-"""connect-iam: offline IAM policy engine for Amazon Connect."""
+"""connect-iam: offline, exact IAM policy engine for Amazon Connect.
+
+The public API mirrors AWS's own: the IAM policy simulator (`simulate_custom_policy`, ...), IAM
+Access Analyzer's policy validation and custom checks. Everything here runs without an AWS account.
+"""
+
+from __future__ import annotations
+
+from connect_iam.errors import (
+    CatalogError,
+    ConnectIamError,
+    NoSuchEntityError,
+    PolicyError,
+    RequestError,
+    UnsupportedError,
+)
+from connect_iam.evaluator.simulator import (
+    get_context_keys_for_custom_policy,
+    simulate_custom_policy,
+)
+from connect_iam.syntax.policy_parser import load_policy, parse_policy
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CatalogError",
+    "ConnectIamError",
+    "NoSuchEntityError",
+    "PolicyError",
+    "RequestError",
+    "UnsupportedError",
+    "__version__",
+    "get_context_keys_for_custom_policy",
+    "load_policy",
+    "parse_policy",
+    "simulate_custom_policy",
+]

@@ -1,0 +1,137 @@
+"""Compile a policy set once; find the statements that can match an action in O(1) after the first
+request for that action.
+
+The index groups statements by service prefix (a statement whose pattern has a wildcard in the
+service part, or that uses NotAction, sits in every group), then caches, per action name, the
+statements whose Action element names it. `indexed=False` skips both layers: tests use it as the
+oracle the index must agree with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from connect_iam.evaluator.compiled import CompiledStatement, compile_statement
+from connect_iam.model.decision import PolicyRole
+from connect_iam.model.policy import PolicyDocument
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyInput:
+    """A policy and how the simulator names it (`SourcePolicyId`, `SourcePolicyType`)."""
+
+    policy: PolicyDocument
+    policy_id: str
+    source_type: str = PolicyRole.IDENTITY.value
+
+
+@dataclass(slots=True)
+class PreparedPolicy:
+    input: PolicyInput
+    role: PolicyRole
+    statements: tuple[CompiledStatement, ...]
+    indexed: bool = True
+    _by_service: dict[str, tuple[CompiledStatement, ...]] = field(default_factory=dict)
+    _everywhere: tuple[CompiledStatement, ...] = ()
+    _by_action: dict[str, tuple[CompiledStatement, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, policy_input: PolicyInput, role: PolicyRole, indexed: bool) -> PreparedPolicy:
+        compiled = tuple(
+            compile_statement(statement, policy_input.policy)
+            for statement in policy_input.policy.statements
+        )
+        prepared = cls(policy_input, role, compiled, indexed)
+        if indexed:
+            prepared._index()
+        return prepared
+
+    def _index(self) -> None:
+        groups: dict[str, list[CompiledStatement]] = {}
+        everywhere: list[CompiledStatement] = []
+        for compiled in self.statements:
+            services = {action.service for action in compiled.statement.actions}
+            if compiled.not_action or any(not _literal_service(s) for s in services):
+                everywhere.append(compiled)
+                continue
+            for service in services:
+                groups.setdefault(service, []).append(compiled)
+        self._everywhere = tuple(everywhere)
+        # Keep document order inside each group: explanations list statements as written.
+        order = {id(c): i for i, c in enumerate(self.statements)}
+        for service, members in groups.items():
+            merged = sorted(
+                {id(c): c for c in (*members, *everywhere)}.values(), key=lambda c: order[id(c)]
+            )
+            self._by_service[service] = tuple(merged)
+
+    def candidates(self, action: str) -> tuple[CompiledStatement, ...]:
+        """Statements whose Action / NotAction element names `action` (case-insensitive)."""
+        key = action.lower()
+        cached = self._by_action.get(key)
+        if cached is not None:
+            return cached
+        if self.indexed:
+            service = key.split(":", 1)[0]
+            pool = self._by_service.get(service, self._everywhere)
+        else:
+            pool = self.statements
+        found = tuple(c for c in pool if c.names_action(action))
+        if self.indexed:
+            if len(self._by_action) > 100_000:
+                self._by_action.clear()
+            self._by_action[key] = found
+        return found
+
+
+def _literal_service(service: str) -> bool:
+    return "*" not in service and "?" not in service
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPolicySet:
+    """Everything that takes part in one principal's decisions (IAM: policy evaluation logic)."""
+
+    identity: tuple[PreparedPolicy, ...] = ()
+    boundary: PreparedPolicy | None = None
+    resource: PreparedPolicy | None = None
+    session: tuple[PreparedPolicy, ...] | None = None
+    scp_levels: tuple[tuple[PreparedPolicy, ...], ...] = ()
+    rcp_levels: tuple[tuple[PreparedPolicy, ...], ...] = ()
+
+    def all_policies(self) -> tuple[PreparedPolicy, ...]:
+        out: list[PreparedPolicy] = list(self.identity)
+        if self.boundary is not None:
+            out.append(self.boundary)
+        if self.resource is not None:
+            out.append(self.resource)
+        out.extend(self.session or ())
+        for level in (*self.scp_levels, *self.rcp_levels):
+            out.extend(level)
+        return tuple(out)
+
+
+def prepare(
+    identity: Sequence[PolicyInput] = (),
+    *,
+    boundary: PolicyInput | None = None,
+    resource: PolicyInput | None = None,
+    session: Sequence[PolicyInput] | None = None,
+    scp_levels: Sequence[Sequence[PolicyInput]] = (),
+    rcp_levels: Sequence[Sequence[PolicyInput]] = (),
+    indexed: bool = True,
+) -> PreparedPolicySet:
+    """Compile once, evaluate many: the result is reused for every request of a batch."""
+
+    def build(policy_input: PolicyInput, role: PolicyRole) -> PreparedPolicy:
+        return PreparedPolicy.build(policy_input, role, indexed)
+
+    return PreparedPolicySet(
+        identity=tuple(build(p, PolicyRole.IDENTITY) for p in identity),
+        boundary=build(boundary, PolicyRole.BOUNDARY) if boundary else None,
+        resource=build(resource, PolicyRole.RESOURCE) if resource else None,
+        session=None if session is None else tuple(build(p, PolicyRole.SESSION) for p in session),
+        scp_levels=tuple(tuple(build(p, PolicyRole.SCP) for p in level) for level in scp_levels),
+        rcp_levels=tuple(tuple(build(p, PolicyRole.RCP) for p in level) for level in rcp_levels),
+    )
