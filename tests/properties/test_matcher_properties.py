@@ -94,3 +94,24 @@ def test_pathological_pattern_terminates() -> None:
     assert not ArnPattern.compile("arn:aws:s3:::*a*a*a*a*a*a*a*a*a*a*a*b").matches(
         "arn:aws:s3:::" + "a" * 2000
     )
+
+
+@given(
+    st.lists(st.text(alphabet="ab*?", max_size=3), min_size=2, max_size=6),
+    st.text(alphabet="ab:", max_size=14),
+)
+@settings(max_examples=400)
+def test_arn_fast_paths_agree_with_field_search(pattern_fields: list[str], tail: str) -> None:
+    """§3.2 [INFERRED] rule: the one-to-one shortcut gives the same answer as the full search
+    in which every `*`-ended field may also swallow following fields."""
+    from connect_iam.model.arn import _match_fields
+
+    pattern = "arn:" + ":".join(pattern_fields[1:])
+    value = "arn:" + tail
+    compiled = ArnPattern.compile(pattern)
+    if "*" not in pattern and "?" not in pattern:
+        return
+    fields = tuple(WildcardPattern.compile(part) for part in pattern.split(":", 5))
+    spills = tuple(part.endswith("*") for part in pattern.split(":", 5))
+    expected = _match_fields(fields, spills, value.split(":", 5), 0, 0)
+    assert compiled.matches(value) is expected

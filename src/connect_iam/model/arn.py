@@ -65,6 +65,8 @@ class ArnPattern:
     _fields: tuple[WildcardPattern, ...] = field(init=False, repr=False, compare=False)
     _spills: tuple[bool, ...] = field(init=False, repr=False, compare=False)
     _simple: bool = field(init=False, repr=False, compare=False)
+    _checks: tuple[tuple[int, WildcardPattern], ...] = field(init=False, repr=False, compare=False)
+    _first_spill: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         parts = self.pattern.split(":", _FIELD_COUNT - 1)
@@ -79,10 +81,13 @@ class ArnPattern:
         set_(self, "_whole", whole)
         set_(self, "_fields", fields)
         set_(self, "_spills", spills)
-        # Six fields and no spilling `*` before the last one: a value matches iff it splits into
-        # six fields that match one by one, the common case (`arn:aws:connect:*:*:instance/*`)
-        # except for `*` in region/account, which we handle on the general path.
+        # Six fields and no `*`-ended field before the last one: a value matches iff it splits
+        # into six fields that match one by one. Otherwise (`arn:aws:connect:*:*:instance/*`)
+        # a one-to-one match is tried first and the spilling search only runs when it fails.
         set_(self, "_simple", len(parts) == _FIELD_COUNT and not any(spills[:-1]))
+        # A field that is exactly `*` matches any single field: skip it in the one-to-one pass.
+        set_(self, "_checks", tuple((i, p) for i, p in enumerate(fields) if parts[i] != "*"))
+        set_(self, "_first_spill", spills.index(True) if True in spills else len(spills))
 
     @classmethod
     def compile(cls, pattern: str) -> ArnPattern:
@@ -96,13 +101,19 @@ class ArnPattern:
             return whole.matches(arn_text)
         values = arn_text.split(":", _FIELD_COUNT - 1)
         fields = self._fields
-        if self._simple:
-            if len(values) != _FIELD_COUNT:
-                return False
-            for pattern, value in zip(fields, values, strict=True):
-                if not pattern.matches(value):
-                    return False
-            return True
+        if len(values) == len(fields):
+            # One pattern field per value field: enough whenever it succeeds, and the only
+            # possibility when no field but the last ends in `*`. Fields before the first
+            # `*`-ended one must match one to one in any case.
+            for index, pattern in self._checks:
+                if not pattern.matches(values[index]):
+                    if self._simple or index < self._first_spill:
+                        return False
+                    break
+            else:
+                return True
+        elif self._simple:
+            return False
         return _match_fields(fields, self._spills, values, 0, 0)
 
 

@@ -21,7 +21,7 @@ from connect_iam.model.context import (
 EPOCH_2024 = Decimal(1704067200)
 
 
-def entry(name: str, values: list[object], key_type: str) -> dict[str, object]:
+def entry(name: str, values: object, key_type: str) -> dict[str, object]:
     return {"ContextKeyName": name, "ContextKeyValues": values, "ContextKeyType": key_type}
 
 
