@@ -14,6 +14,11 @@ from connect_iam.errors import (
     RequestError,
     UnsupportedError,
 )
+from connect_iam.evaluator.principal import (
+    AccountSnapshot,
+    get_context_keys_for_principal_policy,
+    simulate_principal_policy,
+)
 from connect_iam.evaluator.simulator import (
     get_context_keys_for_custom_policy,
     simulate_custom_policy,
@@ -23,6 +28,7 @@ from connect_iam.syntax.policy_parser import load_policy, parse_policy
 __version__ = "0.1.0"
 
 __all__ = [
+    "AccountSnapshot",
     "CatalogError",
     "ConnectIamError",
     "NoSuchEntityError",
@@ -31,7 +37,9 @@ __all__ = [
     "UnsupportedError",
     "__version__",
     "get_context_keys_for_custom_policy",
+    "get_context_keys_for_principal_policy",
     "load_policy",
     "parse_policy",
     "simulate_custom_policy",
+    "simulate_principal_policy",
 ]
