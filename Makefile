@@ -13,7 +13,7 @@ $(BIN)/connect-iam: pyproject.toml
 
 demo: $(BIN)/connect-iam
 	$(BIN)/connect-iam test examples/seed-suite.yaml
-	$(BIN)/connect-iam simulate --policy examples/policies/03-allow-create-user-deny-security-profile.fixed.json \
+	$(BIN)/connect-iam simulate --policy examples/policies/fixed/03-allow-create-user-deny-security-profile.json \
 	    --action connect:CreateUser \
 	    --resource arn:aws:connect:us-west-2:123456789012:instance/00fbeee1-123e-111e-93e3-11111bfbfcc17/agent/new \
 	    --resource arn:aws:connect:us-west-2:123456789012:instance/00fbeee1-123e-111e-93e3-11111bfbfcc17/security-profile/11dtcggg1-123e-111e-93e3-11111bfbfcc17 \
