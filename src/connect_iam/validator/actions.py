@@ -1,0 +1,83 @@
+"""Action and NotAction values against the Service Authorization Reference.
+
+Rules: IAM User Guide "IAM JSON policy elements: Action" (service prefix, case-insensitive names,
+`*`/`?` wildcards); Access Analyzer checks INVALID_SERVICE_IN_ACTION, INVALID_ACTION,
+WILDCARD_IN_SERVICE_NAME. ACTION_WILDCARD_MATCHES_NOTHING is ours (docs/checks.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from connect_iam.catalog import suggest_action, suggest_service
+from connect_iam.diagnostics import Finding, FindingType
+from connect_iam.model.policy import ActionPattern
+from connect_iam.validator.base import CheckContext
+
+
+def _has_wildcard(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+class ActionsCheck:
+    """Unknown services and actions (with "did you mean"), wildcards that match nothing."""
+
+    name = "actions"
+
+    def run(self, context: CheckContext) -> Iterator[Finding]:
+        for statement in context.statements:
+            for action in statement.actions:
+                yield from self.action(context, action)
+
+    def action(self, context: CheckContext, action: ActionPattern) -> Iterator[Finding]:
+        text, span = action.text, action.span
+        if text == "*" or span is None or ":" not in text:
+            return
+        service, _, name = text.partition(":")
+        catalog = context.catalog
+        if _has_wildcard(service):
+            sub_span, path = context.substring(span, text, 0, len(service))
+            yield context.finding(
+                "WILDCARD_IN_SERVICE_NAME",
+                FindingType.SUGGESTION,
+                f"avoid wildcards in the service prefix `{service}`: it can match services "
+                "added later",
+                sub_span,
+                path=path,
+            )
+            return
+        if not catalog.service_exists(service):
+            sub_span, path = context.substring(span, text, 0, len(service))
+            hint = suggest_service(service, catalog)
+            yield context.finding(
+                "INVALID_SERVICE_IN_ACTION",
+                FindingType.ERROR,
+                f"the service prefix `{service}` in `{text}` does not exist, so the action "
+                "matches nothing",
+                sub_span,
+                path=path,
+                suggestion=f"did you mean `{hint}:{name}`?" if hint else None,
+            )
+            return
+        if _has_wildcard(name):
+            if not context.expand(text):
+                sub_span, path = context.substring(span, text, len(service) + 1, len(text))
+                yield context.finding(
+                    "ACTION_WILDCARD_MATCHES_NOTHING",
+                    FindingType.WARNING,
+                    f"`{text}` matches no action of the `{service.lower()}` service",
+                    sub_span,
+                    path=path,
+                )
+            return
+        if catalog.action(service, name) is None:
+            sub_span, path = context.substring(span, text, len(service) + 1, len(text))
+            hint = suggest_action(text, catalog)
+            yield context.finding(
+                "INVALID_ACTION",
+                FindingType.ERROR,
+                f"the action `{name}` does not exist in the `{service.lower()}` service",
+                sub_span,
+                path=path,
+                suggestion=f"did you mean `{hint}`?" if hint else None,
+            )

@@ -1,0 +1,186 @@
+"""The contract every check satisfies, and the context the checks share.
+
+A check is an object with a `name` and a `run(context)` that yields findings (sqlglot's optimizer
+rules are the model: one module per family, an ordered tuple, a Protocol). The context is built
+once per policy: the parse result, the catalog, a JSON-path index of the tree (so a finding can
+carry Access Analyzer's `path`), and caches for action expansion and resource-type matching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from connect_iam.catalog import ActionInfo, ResourceTypeInfo, ServiceCatalog
+from connect_iam.diagnostics import Finding, FindingType, Index, Key, Path, Substring, Value
+from connect_iam.model.policy import PolicyDocument, PolicyType, Statement
+from connect_iam.source import SourceText, Span
+from connect_iam.syntax.policy_parser import ParseResult
+from connect_iam.syntax.tree import JsonArray, JsonMember, JsonObject, JsonValue
+
+#: How many action names a message lists before it says "and N more".
+NAME_LIMIT = 20
+
+
+class Check(Protocol):
+    """One family of checks: `run` yields findings and never raises for any parsed policy."""
+
+    @property
+    def name(self) -> str: ...
+
+    def run(self, context: CheckContext) -> Iterable[Finding]: ...
+
+
+@dataclass(slots=True)
+class CheckContext:
+    """Everything a check may read about one policy; built once, shared by every check."""
+
+    result: ParseResult
+    catalog: ServiceCatalog
+    policy_type: PolicyType
+    _paths: dict[int, Path] = field(default_factory=dict)
+    _members: dict[int, JsonObject] = field(default_factory=dict)
+    _expanded: dict[str, tuple[ActionInfo, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.result.tree is not None:
+            _index(self.result.tree, (), self._paths, self._members)
+
+    @property
+    def source(self) -> SourceText:
+        return self.result.source
+
+    @property
+    def policy(self) -> PolicyDocument | None:
+        return self.result.policy
+
+    @property
+    def statements(self) -> tuple[Statement, ...]:
+        return self.result.policy.statements if self.result.policy else ()
+
+    # -- locations ----------------------------------------------------------------------------
+
+    def path_at(self, span: Span | None) -> Path:
+        """The Access Analyzer path of the JSON node (value or key) that starts at `span`."""
+        if span is None:
+            return ()
+        return self._paths.get(span.start.offset, ())
+
+    def members(self, node_span: Span | None) -> dict[str, JsonMember]:
+        """The members (first of each name) of the object that starts at `node_span`."""
+        if node_span is None:
+            return {}
+        obj = self._members.get(node_span.start.offset)
+        out: dict[str, JsonMember] = {}
+        if obj is not None:
+            for member in obj.members:
+                out.setdefault(member.key.value, member)
+        return out
+
+    def head(self, span: Span) -> Span:
+        """The first character of a node: where "this object ..." findings point."""
+        return self.source.span(span.start.offset, span.start.offset + 1)
+
+    def substring(self, span: Span, value: str, start: int, end: int) -> tuple[Span, Path]:
+        """The narrower span and path of `value[start:end]` inside the string literal at `span`.
+
+        Exact when the literal has no escapes (the source between the quotes equals the value);
+        otherwise the whole literal, since escaped offsets do not map one to one.
+        """
+        path = self.path_at(span)
+        inner = span.start.offset + 1
+        if self.source.text[inner : span.end.offset - 1] != value:
+            return span, path
+        narrow = self.source.span(inner + start, inner + end)
+        return narrow, (*path, Substring(start, end - start))
+
+    def finding(
+        self,
+        code: str,
+        finding_type: FindingType,
+        message: str,
+        span: Span | None,
+        *,
+        path: Path | None = None,
+        suggestion: str | None = None,
+    ) -> Finding:
+        return Finding(
+            issue_code=code,
+            finding_type=finding_type,
+            message=message,
+            span=span,
+            path=self.path_at(span) if path is None else path,
+            suggestion=suggestion,
+        )
+
+    # -- catalog ------------------------------------------------------------------------------
+
+    def expand(self, pattern: str) -> tuple[ActionInfo, ...]:
+        """The catalog actions an Action pattern matches (cached per policy)."""
+        found = self._expanded.get(pattern.lower())
+        if found is None:
+            found = self.catalog.actions_matching(pattern)
+            self._expanded[pattern.lower()] = found
+        return found
+
+    def types_of(self, action: ActionInfo) -> tuple[ResourceTypeInfo, ...]:
+        return _types_of(self.catalog, action)
+
+
+_TYPE_CACHE: dict[tuple[int, str, str], tuple[ResourceTypeInfo, ...]] = {}
+_MATCH_CACHE: dict[tuple[int, str, str, str], bool] = {}
+_CACHE_LIMIT = 200_000
+
+
+def _types_of(catalog: ServiceCatalog, action: ActionInfo) -> tuple[ResourceTypeInfo, ...]:
+    key = (id(catalog), action.service, action.name)
+    found = _TYPE_CACHE.get(key)
+    if found is None:
+        found = catalog.resource_types_for_action(action)
+        _TYPE_CACHE[key] = found
+    return found
+
+
+def could_match(info: ResourceTypeInfo, pattern: str) -> bool:
+    """`info.pattern_could_match(pattern)`, memoised: policies repeat the same few ARNs."""
+    key = (id(info), info.service, info.name, pattern)
+    found = _MATCH_CACHE.get(key)
+    if found is None:
+        if len(_MATCH_CACHE) > _CACHE_LIMIT:
+            _MATCH_CACHE.clear()
+        found = info.pattern_could_match(pattern)
+        _MATCH_CACHE[key] = found
+    return found
+
+
+def _index(
+    node: JsonValue, path: Path, paths: dict[int, Path], objects: dict[int, JsonObject]
+) -> None:
+    """Record the path of every node and key by its start offset (iteratively: deep input)."""
+    stack: list[tuple[JsonValue, Path]] = [(node, path)]
+    while stack:
+        current, current_path = stack.pop()
+        paths.setdefault(current.span.start.offset, current_path)
+        if isinstance(current, JsonObject):
+            objects[current.span.start.offset] = current
+            for member in current.members:
+                name = member.key.value
+                paths.setdefault(member.key.span.start.offset, (*current_path, Key(name)))
+                stack.append((member.value, (*current_path, Value(name))))
+        elif isinstance(current, JsonArray):
+            for i, item in enumerate(current.items):
+                stack.append((item, (*current_path, Index(i))))
+
+
+def names(actions: Iterable[str], limit: int = NAME_LIMIT) -> str:
+    """`A, B, C` or `A, B, ... and 12 more`, for messages."""
+    items = list(actions)
+    shown = ", ".join(f"`{name}`" for name in items[:limit])
+    if len(items) > limit:
+        shown += f" and {len(items) - limit} more"
+    return shown
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
