@@ -1,0 +1,269 @@
+"""The decision-only path for batches: same answer as `decide_resource`, without explanations.
+
+Per action, the statements that can match are split into those a regular expression can decide
+exactly (no condition, no variable, no principal, a resource pattern of a safe shape) and the rest.
+The first kind are joined into one alternation per role and effect, so a whole policy set is
+checked with a couple of C-level `fullmatch` calls. Everything else goes through the compiled
+statements, exactly as the explaining path does; `tests/differential` holds both paths equal.
+
+Regular expressions are only used where they cannot blow up: at most two `*` in the part of the
+pattern that may contain `:` and values of at most 512 characters. Anything else falls back to
+the linear-time matcher.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from connect_iam.evaluator.compiled import CompiledStatement, Unresolved, account_of
+from connect_iam.evaluator.decide import Caller, decide_resource
+from connect_iam.evaluator.prepare import PreparedPolicy, PreparedPolicySet
+from connect_iam.model.context import RequestContext
+from connect_iam.model.decision import EvalDecision, ResourceResult
+from connect_iam.model.policy import Effect
+
+MAX_REGEX_VALUE = 512
+MAX_TAIL_STARS = 2
+MEMO_LIMIT = 200_000
+
+_ALLOWED = EvalDecision.ALLOWED
+_EXPLICIT = EvalDecision.EXPLICIT_DENY
+_IMPLICIT = EvalDecision.IMPLICIT_DENY
+
+
+def pattern_regex(pattern: str) -> str | None:
+    """A regex source equivalent to `ArnPattern(pattern).matches`, or None when unsafe or when
+    the pattern needs the field-spilling search (an ARN pattern with fewer than six fields)."""
+    parts = pattern.split(":", 5)
+    if parts[0] != "arn" or ("*" not in pattern and "?" not in pattern):
+        return _glob(pattern, "*", ".*", ".") if pattern.count("*") <= MAX_TAIL_STARS else None
+    if len(parts) != 6 or parts[5].count("*") > MAX_TAIL_STARS:
+        return None
+    # Six pattern fields need six value fields, one each: a field-final `*` has nothing to spill
+    # into, so header fields are plain globs that cannot cross `:`.
+    header = [_glob(part, "*", "[^:]*", "[^:]") for part in parts[:5]]
+    return ":".join([*header, _glob(parts[5], "*", ".*", ".")])
+
+
+def _glob(text: str, star: str, star_regex: str, one_regex: str) -> str:
+    out: list[str] = []
+    for char in text:
+        if char == star:
+            out.append(star_regex)
+        elif char == "?":
+            out.append(one_regex)
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+def _regexable(compiled: CompiledStatement) -> list[str] | None:
+    if compiled.clauses or compiled.statement.conditions:
+        return None
+    return _resource_sources(compiled)
+
+
+def _resource_sources(compiled: CompiledStatement) -> list[str] | None:
+    """Regex sources for the statement's Resource element, or None if any needs the slow path."""
+    if compiled.not_resource or compiled.resources is None:
+        return None
+    sources: list[str] = []
+    for resource in compiled.resources:
+        if resource.pattern is None:
+            return None
+        source = pattern_regex(resource.pattern.pattern)
+        if source is None:
+            return None
+        sources.append(source)
+    return sources
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One role's statements of one effect for one action: a joined regex plus the leftovers."""
+
+    regex: re.Pattern[str] | None
+    regexed: tuple[CompiledStatement, ...]  # folded into `regex`; checked one by one when long
+    rest: tuple[tuple[CompiledStatement, re.Pattern[str] | None], ...]
+
+    def matches(self, resource: str, context: RequestContext, short: bool) -> bool:
+        if short:
+            if self.regex is not None and self.regex.fullmatch(resource) is not None:
+                return True
+        else:
+            for compiled in self.regexed:
+                if compiled.names_resource(resource, context):
+                    return True
+        for compiled, resource_regex in self.rest:
+            try:
+                if short and resource_regex is not None:
+                    if resource_regex.fullmatch(resource) is None:
+                        continue
+                elif not compiled.names_resource(resource, context):
+                    continue
+                if compiled.conditions_hold(context):
+                    return True
+            except Unresolved:
+                continue
+        return False
+
+
+def _side(statements: list[CompiledStatement]) -> _Side:
+    sources: list[str] = []
+    regexed: list[CompiledStatement] = []
+    rest: list[tuple[CompiledStatement, re.Pattern[str] | None]] = []
+    for compiled in statements:
+        found = _regexable(compiled)
+        if found is None:
+            own = _resource_sources(compiled)
+            rest.append((compiled, _join(own) if own else None))
+        else:
+            sources.extend(found)
+            regexed.append(compiled)
+    return _Side(_join(sources) if sources else None, tuple(regexed), tuple(rest))
+
+
+def _join(sources: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{source})" for source in sources), re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    allow: _Side
+    deny: _Side
+    empty: bool
+    deny_empty: bool
+
+
+def _group(policies: tuple[PreparedPolicy, ...], action: str) -> _Group:
+    allows: list[CompiledStatement] = []
+    denies: list[CompiledStatement] = []
+    for prepared in policies:
+        for compiled in prepared.candidates(action):
+            (denies if compiled.effect is Effect.DENY else allows).append(compiled)
+    return _Group(_side(allows), _side(denies), not allows and not denies, not denies)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    denies: tuple[_Side, ...]  # any match: explicit deny
+    org_allows: tuple[_Side, ...]  # RCP then SCP levels: each must match
+    allows: tuple[_Side, ...]  # identity, then boundary and session when present: each must match
+    nothing_matches: bool  # no statement of any policy names the action: implicit deny
+    context_free: bool  # no condition or variable anywhere: the decision depends on the ARN only
+
+
+class FastDecider:
+    """Decisions only, for one prepared policy set; plans are built per action on first use."""
+
+    def __init__(self, policy_set: PreparedPolicySet) -> None:
+        self.policy_set = policy_set
+        self._plans: dict[str, _Plan] = {}
+        self._general = policy_set.resource is not None
+        # Decisions and explanations of context-free plans, keyed by (action, resource, caller):
+        # pure functions of the key, so reusing them is exact. Bounded; cleared when full.
+        self._decisions: dict[tuple[str, str, Caller | None], EvalDecision] = {}
+        self._explanations: dict[tuple[str, str, Caller | None], ResourceResult] = {}
+
+    def _plan(self, action: str) -> _Plan:
+        ps = self.policy_set
+        identity = _group(ps.identity, action)
+        boundary = _group((ps.boundary,), action) if ps.boundary else None
+        session = _group(ps.session, action) if ps.session is not None else None
+        scps = tuple(_group(level, action) for level in ps.scp_levels)
+        rcps = tuple(_group(level, action) for level in ps.rcp_levels)
+        nothing = (
+            identity.empty
+            and all(g.empty for g in (*scps, *rcps))
+            and (boundary is None or boundary.empty)
+            and (session is None or session.empty)
+        )
+        every = [identity, *scps, *rcps, *(g for g in (boundary, session) if g is not None)]
+        plan = _Plan(
+            denies=tuple(g.deny for g in every if not g.deny_empty),
+            org_allows=tuple(g.allow for g in (*rcps, *scps)),
+            allows=tuple(g.allow for g in (identity, boundary, session) if g is not None),
+            nothing_matches=nothing,
+            context_free=all(not side.rest for g in every for side in (g.allow, g.deny)),
+        )
+        if len(self._plans) > 50_000:
+            self._plans.clear()
+        self._plans[action.lower()] = plan
+        return plan
+
+    def decide(
+        self,
+        action: str,
+        resource: str,
+        context: RequestContext,
+        caller: Caller | None = None,
+    ) -> EvalDecision:
+        """The decision `decide_resource` would give, faster and without explanations."""
+        key = (action, resource, caller)
+        known = self._decisions.get(key)
+        if known is not None:
+            return known
+        if self._general:
+            return self.explain(action, resource, context, caller).decision
+        plan = self._plans.get(action.lower()) or self._plan(action)
+        decision = self._decide(plan, resource, context, caller or _NO_CALLER)
+        if plan.context_free:
+            if len(self._decisions) >= MEMO_LIMIT:
+                self._decisions.clear()
+            self._decisions[key] = decision
+        return decision
+
+    def explain(
+        self,
+        action: str,
+        resource: str,
+        context: RequestContext,
+        caller: Caller | None = None,
+        *,
+        explicit_resource: bool = True,
+    ) -> ResourceResult:
+        """`decide_resource`, reusing the explanation when the plan does not read the context."""
+        key = (action, resource, caller)
+        known = self._explanations.get(key)
+        if known is not None and explicit_resource:
+            return known
+        result = decide_resource(
+            self.policy_set,
+            action,
+            resource,
+            context,
+            caller or _NO_CALLER,
+            explicit_resource=explicit_resource,
+        )
+        plan = self._plans.get(action.lower()) or self._plan(action)
+        if plan.context_free and explicit_resource and self.policy_set.resource is None:
+            if len(self._explanations) >= MEMO_LIMIT:
+                self._explanations.clear()
+            self._explanations[key] = result
+        return result
+
+    def _decide(
+        self, plan: _Plan, resource: str, context: RequestContext, caller: Caller
+    ) -> EvalDecision:
+        if plan.nothing_matches:
+            return _IMPLICIT
+        short = len(resource) <= MAX_REGEX_VALUE
+        for side in plan.denies:
+            if side.matches(resource, context, short):
+                return _EXPLICIT
+        for side in plan.org_allows:
+            if not side.matches(resource, context, short):
+                return _IMPLICIT
+        if caller is not _NO_CALLER:
+            caller_account = account_of(caller.arn)
+            owner = caller.resource_owner or caller_account
+            if caller_account and owner and caller_account != owner:
+                return _IMPLICIT  # cross-account needs a resource policy, and there is none
+        for side in plan.allows:
+            if not side.matches(resource, context, short):
+                return _IMPLICIT
+        return _ALLOWED
+
+
+_NO_CALLER = Caller()
