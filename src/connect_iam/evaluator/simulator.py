@@ -14,6 +14,7 @@ from typing import Any
 
 from connect_iam.errors import PolicyError, RequestError
 from connect_iam.evaluator.decide import Caller, decide_resource
+from connect_iam.evaluator.fastpath import FastDecider
 from connect_iam.evaluator.prepare import PolicyInput, PreparedPolicySet, prepare
 from connect_iam.model.context import RequestContext
 from connect_iam.model.decision import (
@@ -240,27 +241,47 @@ def check_resource_arn(arn: str) -> None:
 # -- evaluation ------------------------------------------------------------------------------------
 
 
-def simulate(policy_set: PreparedPolicySet, request: SimulationRequest) -> tuple[ActionResult, ...]:
-    """Decide every action of `request` on every resource, with explanations and catalog notes."""
-    return tuple(simulate_action(policy_set, action, request) for action in request.actions)
+def simulate(
+    policy_set: PreparedPolicySet,
+    request: SimulationRequest,
+    decider: FastDecider | None = None,
+) -> tuple[ActionResult, ...]:
+    """Decide every action of `request` on every resource, with explanations and catalog notes.
+
+    Pass one `FastDecider(policy_set)` for a whole batch: it reuses explanations that cannot
+    depend on the request context."""
+    return tuple(
+        simulate_action(policy_set, action, request, decider) for action in request.actions
+    )
 
 
 def simulate_action(
-    policy_set: PreparedPolicySet, action: str, request: SimulationRequest
+    policy_set: PreparedPolicySet,
+    action: str,
+    request: SimulationRequest,
+    decider: FastDecider | None = None,
 ) -> ActionResult:
     resources = request.resources or ("*",)
     explicit = request.resources is not None
-    results = tuple(
-        decide_resource(
-            policy_set,
-            action,
-            resource,
-            request.context,
-            request.caller,
-            explicit_resource=explicit,
+    if decider is None:
+        results = tuple(
+            decide_resource(
+                policy_set,
+                action,
+                resource,
+                request.context,
+                request.caller,
+                explicit_resource=explicit,
+            )
+            for resource in resources
         )
-        for resource in resources
-    )
+    else:
+        results = tuple(
+            decider.explain(
+                action, resource, request.context, request.caller, explicit_resource=explicit
+            )
+            for resource in resources
+        )
     decision = max((r.decision for r in results), key=lambda d: d.restrictiveness)
     warnings, typed, missing_types = _catalog_notes(action, request.resources)
     return ActionResult(
