@@ -1,6 +1,6 @@
 """`connect-iam simulate`: SimulateCustomPolicy from the command line, one request or a stream.
 
-Three ways to give a request (docs/simulate.md has the full reference):
+Three ways to give a request (docs/cli-simulate.md has the full reference):
 
 * flags only: `--policy FILE --action A --resource ARN --context KEY=VALUE:TYPE ...`;
 * `--input FILE|-`: one request as JSON with boto3's parameter names;
@@ -31,6 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 from connect_iam.errors import ConnectIamError, PolicyError, RequestError
 
 if TYPE_CHECKING:
+    from connect_iam.evaluator.fastpath import FastDecider
     from connect_iam.evaluator.prepare import PreparedPolicySet
     from connect_iam.model.decision import ActionResult
     from connect_iam.source import SourceText
@@ -302,26 +303,50 @@ def _freeze(value: Any) -> Hashable:
     return repr(value)
 
 
+def policy_key(params: Mapping[str, Any]) -> Hashable:
+    """The cache key of a request's policy set: its policy texts, in parameter order."""
+    return tuple(_freeze(params.get(name)) for name in POLICY_PARAMS)
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A prepared policy set and, for batches, the decision-only fast path built over it."""
+
+    policy_set: PreparedPolicySet
+    decider: FastDecider | None
+
+
 class PolicySetCache:
     """Parsed and compiled policy sets, keyed by the policy texts (bounded LRU).
 
-    Failures are cached too: a batch whose every line carries the same broken policy parses it once.
+    Failures are cached too: a batch whose every line carries the same broken policy parses it
+    once. With `fast=True` each entry also carries a `FastDecider`, which answers repeated
+    context-free questions from its memo; the responses are the same (tests/differential).
     """
 
-    def __init__(self, size: int = CACHE_SIZE) -> None:
+    def __init__(self, size: int = CACHE_SIZE, *, fast: bool = False) -> None:
         self.size = size
-        self.entries: OrderedDict[Hashable, PreparedPolicySet | ConnectIamError] = OrderedDict()
+        self.fast = fast
+        self.entries: OrderedDict[Hashable, Compiled | ConnectIamError] = OrderedDict()
         self.compiled = 0
 
-    def get(self, params: Mapping[str, Any]) -> PreparedPolicySet:
+    def get(self, params: Mapping[str, Any], key: Hashable | None = None) -> Compiled:
+        """The compiled policy set of `params`; pass `key` when it is already known."""
         from connect_iam.evaluator.simulator import policy_set_from_params
 
-        key = tuple(_freeze(params.get(name)) for name in POLICY_PARAMS)
+        if key is None:
+            key = policy_key(params)
         found = self.entries.get(key)
         if found is None:
             self.compiled += 1
             try:
-                found = policy_set_from_params(params)
+                policy_set = policy_set_from_params(params)
+                decider = None
+                if self.fast:
+                    from connect_iam.evaluator.fastpath import FastDecider
+
+                    decider = FastDecider(policy_set)
+                found = Compiled(policy_set, decider)
             except ConnectIamError as error:
                 found = error
             self.entries[key] = found
@@ -330,7 +355,9 @@ class PolicySetCache:
         else:
             self.entries.move_to_end(key)
         if isinstance(found, ConnectIamError):
-            raise found
+            # the same object is raised again for every line: drop the old traceback, or the
+            # frames of every earlier line would pile up on it
+            raise found.with_traceback(None)
         return found
 
 
@@ -343,7 +370,9 @@ class Outcome:
     policy_set: PreparedPolicySet
 
 
-def evaluate(params: Mapping[str, Any], cache: PolicySetCache) -> Outcome:
+def evaluate(
+    params: Mapping[str, Any], cache: PolicySetCache, key: Hashable | None = None
+) -> Outcome:
     """`simulate_custom_policy` step by step, so the compiled policy set can come from a cache."""
     # The parameter check and pagination are the simulator's own, so a response here is exactly
     # what `simulate_custom_policy(**params)` returns.
@@ -365,10 +394,10 @@ def evaluate(params: Mapping[str, Any], cache: PolicySetCache) -> Outcome:
             f"`EvaluationResultShape` must be `{SHAPE_PER_ACTION}` or `{SHAPE_PER_RESOURCE}`"
         )
     request = request_from_params(params)
-    policy_set = cache.get(params)
-    results = simulate(policy_set, request)
+    compiled = cache.get(params, key)
+    results = simulate(compiled.policy_set, request, compiled.decider)
     response = _paginate(evaluation_results(results, shape), params)
-    return Outcome(response, results, policy_set)
+    return Outcome(response, results, compiled.policy_set)
 
 
 # -- run -------------------------------------------------------------------------------------------
@@ -547,7 +576,8 @@ def _lines(path: str) -> Iterator[bytes]:
 
 def run_batch(path: str, flags: FlagRequest, out: IO[str]) -> int:
     """One response per line, in order, flushed as it is written; bad lines get error objects."""
-    cache = PolicySetCache()
+    cache = PolicySetCache(fast=True)
+    flags_key = policy_key(flags.params)
     failed = 0
     if any(name in flags.params for name in POLICY_PARAMS):
         # Policies given by flags are checked once, up front: a broken --policy is not a per-line
@@ -564,7 +594,7 @@ def run_batch(path: str, flags: FlagRequest, out: IO[str]) -> int:
             return EXIT_INPUT
     write: Callable[[str], object] = out.write
     for number, raw in enumerate(_lines(path), 1):
-        response = batch_line(number, raw, flags, cache)
+        response = batch_line(number, raw, flags, cache, flags_key)
         if "Error" in response:
             failed += 1
         write(json.dumps(response) + "\n")
@@ -573,7 +603,11 @@ def run_batch(path: str, flags: FlagRequest, out: IO[str]) -> int:
 
 
 def batch_line(
-    number: int, raw: bytes, flags: FlagRequest, cache: PolicySetCache
+    number: int,
+    raw: bytes,
+    flags: FlagRequest,
+    cache: PolicySetCache,
+    flags_key: Hashable | None = None,
 ) -> dict[str, Any]:
     """The response for one line, or `{"Error": {"Code": "InvalidInput", "Message": ...}}`."""
     where = f"line {number}"
@@ -595,7 +629,9 @@ def batch_line(
         except RecursionError:
             raise RequestError(f"{where}: invalid JSON: nested too deeply") from None
         params = merge(flags.params, document, where)
-        return evaluate(params, cache).response
+        # a line without policies of its own uses the flags' set: no need to re-key the texts
+        own = isinstance(document, dict) and any(name in document for name in POLICY_PARAMS)
+        return evaluate(params, cache, None if own else flags_key).response
     except ConnectIamError as error:
         message = str(error)
         if not message.startswith(where):
