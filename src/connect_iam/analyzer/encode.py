@@ -289,6 +289,9 @@ class Encoder:
                         "a policy variable before the resource part of an ARN pattern"
                     )
                 head_text, tail_text = _cut_after_fifth_colon(first[1])
+                if "*" not in head_text and "?" not in head_text:
+                    # Literal first five fields: the field-wise match is the whole-string glob.
+                    return self._glob(s, pieces), unres
                 has5, head, tail = self.split5(s)
                 head_re = z3.Concat(
                     *(
