@@ -4,8 +4,8 @@ The tree, read first:
 
     ConnectIamError                 root: catch this to handle every error the library raises
     ├── PolicyError                 a policy cannot be used (bad JSON or grammar); carries findings
-    ├── RequestError                a simulation or check request is malformed (boto3's InvalidInput)
-    ├── NoSuchEntityError           simulate_principal_policy: the principal is not in the snapshot
+    ├── RequestError                a malformed simulation or check request (AWS: InvalidInput)
+    ├── NoSuchEntityError           simulate_principal_policy: principal not in the snapshot
     ├── UnsupportedError            the request is valid but outside what the engine decides
     └── CatalogError                the service catalog data cannot be loaded
 """

@@ -1,4 +1,4 @@
-"""Source text with a line table, so every model value can point back at the characters it came from.
+"""Source text with a line table, so every model value can point back at the text it came from.
 
 Positions follow IAM Access Analyzer's conventions (line from 1, column from 0, offset from 0, in
 characters), because our validator speaks Access Analyzer's wire shape. The policy simulator reports
@@ -79,7 +79,7 @@ class SourceText:
 
 
 def simulator_position(position: Position) -> dict[str, int]:
-    """IAM's simulator reports 1-based lines and columns one past the character (iam-semantics §6.3).
+    """The simulator reports 1-based lines, columns one past the character (iam-semantics §6.3).
 
     AWS's documented example puts a statement's `{` at 1-based column 15 and reports Column 16; the
     closing `}` at 1-based column 3 is reported as Column 4. With our 0-based column, that is `+ 2`
