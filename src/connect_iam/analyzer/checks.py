@@ -24,12 +24,12 @@ from connect_iam.syntax.policy_parser import load_policy
 
 PASS, FAIL, UNKNOWN = "PASS", "FAIL", "UNKNOWN"
 
-NO_NEW_ACCESS_PASS = "The modified permissions do not grant new access compared to your existing policy."
+NO_NEW_ACCESS_PASS = (
+    "The modified permissions do not grant new access compared to your existing policy."
+)
 NO_NEW_ACCESS_FAIL = "The modified permissions grant new access compared to your existing policy."
 NOT_GRANTED_PASS = "The policy document does not grant access to perform the listed actions."
-NOT_GRANTED_FAIL = (
-    "The policy document grants access to perform one or more of the listed actions."
-)
+NOT_GRANTED_FAIL = "The policy document grants access to perform one or more of the listed actions."
 PUBLIC_PASS = "The resource policy does not grant public access for the given resource type."
 PUBLIC_FAIL = "The resource policy grants public access for the given resource type."
 
@@ -92,9 +92,8 @@ Documents = str | Sequence[str]
 
 def _policy_type(value: str) -> PolicyType:
     if value not in ACCESS_CHECK_POLICY_TYPES:
-        raise RequestError(
-            f"policyType `{value}` is not supported: use one of {', '.join(ACCESS_CHECK_POLICY_TYPES)}"
-        )
+        allowed = ", ".join(ACCESS_CHECK_POLICY_TYPES)
+        raise RequestError(f"policyType `{value}` is not supported: use one of {allowed}")
     return PolicyType(value)
 
 
@@ -113,7 +112,9 @@ def _load(texts: Documents, name: str, policy_type: PolicyType) -> list[PolicyDo
     return out
 
 
-def _reason(description: str, statement: Statement | None, policy_number: int | None = None) -> dict[str, Any]:
+def _reason(
+    description: str, statement: Statement | None, policy_number: int | None = None
+) -> dict[str, Any]:
     reason: dict[str, Any] = {"description": description}
     if statement is not None:
         reason["statementIndex"] = statement.index
@@ -135,9 +136,7 @@ def _unknown(question: str, outcome: Any, analysis_where: Any = None) -> dict[st
     }
 
 
-def _build(
-    documents: list[PolicyDocument], policy_type: PolicyType, **kwargs: Any
-) -> Any:
+def _build(documents: list[PolicyDocument], policy_type: PolicyType, **kwargs: Any) -> Any:
     from connect_iam.analyzer.encode import Unsupported
     from connect_iam.analyzer.engine import Analysis
 
@@ -322,7 +321,7 @@ def check_no_public_access(
     condition key? (CheckNoPublicAccess; docs/analysis.md gives the exact definition.)"""
     import z3
 
-    from connect_iam.analyzer.encode import TEXT, IP, Unsupported
+    from connect_iam.analyzer.encode import IP, TEXT, Unsupported
     from connect_iam.analyzer.engine import DEFAULT_TIMEOUT_MS, Goal, Side, Verdict, solve
     from connect_iam.analyzer.regex import arn_re, fold_re, glob_re, zstr
     from connect_iam.model.context import parse_ip_network

@@ -39,9 +39,14 @@ from connect_iam.model.context import (
     parse_ip_network,
     parse_numeric,
 )
-from connect_iam.model.operators import BaseOperator, ConditionOperator, OperatorFamily, SetQualifier
+from connect_iam.model.operators import (
+    BaseOperator,
+    ConditionOperator,
+    OperatorFamily,
+    SetQualifier,
+)
 from connect_iam.model.policy import ConditionClause, PolicyDocument, Statement
-from connect_iam.model.variables import Literal, Template, Variable, parse_template
+from connect_iam.model.variables import Escape, Literal, Template, Variable, parse_template
 
 Z = Any  # z3 terms are untyped; keep `Any` inside this module and the engine
 
@@ -142,9 +147,12 @@ class Encoder:
         self._splits: dict[str, tuple[Z, Z, Z]] = {}
         self._fresh = 0
         self._plan_keys(policies)
-        clean = z3.Star(z3.Intersect(z3.AllChar(z3.ReSort(z3.StringSort())), *(
-            z3.Complement(z3.Re(z3.StringVal(c))) for c in _RESERVED
-        )))
+        clean = z3.Star(
+            z3.Intersect(
+                z3.AllChar(z3.ReSort(z3.StringSort())),
+                *(z3.Complement(z3.Re(z3.StringVal(c))) for c in _RESERVED),
+            )
+        )
         self._clean = clean
         # The simulator accepts `*` or `arn:partition:service:region:account:resource` with a
         # non-empty partition and service (IAM API: ResourceArns); nothing else is a request.
@@ -271,6 +279,8 @@ class Encoder:
         for part in parts:
             if isinstance(part, Literal):
                 pieces.append((True, part.text))
+            elif isinstance(part, Escape):
+                pieces.append((False, zstr(part.text)))  # `${*}`: a literal `*`, never a wildcard
             else:
                 value, missing = self._variable(part)
                 unresolved.append(missing)
@@ -335,7 +345,7 @@ class Encoder:
         for pattern in statement.resources:
             if policy.substitutes_variables and "${" in pattern.text:
                 template = parse_template(pattern.text)
-                if template.has_variables:
+                if _substitutes(template):
                     hit, unres = self.template_match(self.resource, template, "arn")
                 else:
                     hit = z3.InRe(self.resource, arn_re(_joined(template)))
@@ -345,7 +355,9 @@ class Encoder:
             matches.append(z3.And(z3.Not(unres), hit))
             aborts.append(unres)
         if statement.not_resource:
-            return z3.And(*(z3.And(z3.Not(u), z3.Not(m)) for u, m in zip(aborts, matches, strict=True)))
+            return z3.And(
+                *(z3.And(z3.Not(u), z3.Not(m)) for u, m in zip(aborts, matches, strict=True))
+            )
         options: list[Z] = []
         for j, hit in enumerate(matches):
             earlier = [z3.And(z3.Not(matches[i]), z3.Not(aborts[i])) for i in range(j)]
@@ -418,7 +430,7 @@ class Encoder:
         for template in templates:
             for j in range(model.slots):
                 s = model.text[j]
-                if template.has_variables:
+                if _substitutes(template):
                     hit, unres = self.template_match(s, template, mode)
                     if j == 0:
                         unresolved.append(unres)
@@ -531,6 +543,10 @@ class Encoder:
         except Unsupported as exc:
             raise Unsupported(exc.reason, statement) from None
         return z3.And(resource, self.conditions(statement, policy))
+
+
+def _substitutes(template: Template) -> bool:
+    return any(not isinstance(part, Literal) for part in template.parts)
 
 
 def _joined(template: Template) -> str:

@@ -15,8 +15,8 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any
 
 import z3
@@ -42,7 +42,7 @@ from connect_iam.analyzer.encode import (
 from connect_iam.analyzer.regex import any_char, zstr
 from connect_iam.catalog import get_catalog
 from connect_iam.errors import ConnectIamError
-from connect_iam.evaluator.decide import Caller, decide_resource
+from connect_iam.evaluator.decide import decide_resource
 from connect_iam.evaluator.prepare import PolicyInput, PreparedPolicySet, prepare
 from connect_iam.evaluator.simulator import request_from_params
 from connect_iam.model.decision import EvalDecision

@@ -7,11 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from test_no_new_access import allow, assert_fail, assert_pass, policy  # type: ignore[import-not-found]
 
 from connect_iam.analyzer.checks import check_no_new_access
 from connect_iam.model.arn import ArnPattern
-
-from test_no_new_access import allow, assert_fail, assert_pass, policy  # type: ignore[import-not-found]
 
 A = "connect:DescribeUser"
 
@@ -23,21 +22,53 @@ def cond(operator: str, key: str, values: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("narrow", "wide"),
     [
-        (("StringEquals", "aws:PrincipalTag/team", "ops"), ("StringLike", "aws:PrincipalTag/team", "o*")),
-        (("StringEqualsIgnoreCase", "aws:PrincipalTag/team", "OPS"), ("StringLike", "aws:PrincipalTag/team", "*")),
-        (("ArnLike", "aws:SourceArn", "arn:aws:sns:us-east-1:1:t"), ("ArnLike", "aws:SourceArn", "arn:aws:sns:*:1:*")),
-        (("NumericLessThan", "aws:MultiFactorAuthAge", "300"), ("NumericLessThanEquals", "aws:MultiFactorAuthAge", "3600")),
-        (("DateGreaterThan", "aws:CurrentTime", "2030-01-01T00:00:00Z"), ("DateGreaterThan", "aws:CurrentTime", "2020-01-01")),
+        (
+            ("StringEquals", "aws:PrincipalTag/team", "ops"),
+            ("StringLike", "aws:PrincipalTag/team", "o*"),
+        ),
+        (
+            ("StringEqualsIgnoreCase", "aws:PrincipalTag/team", "OPS"),
+            ("StringLike", "aws:PrincipalTag/team", "*"),
+        ),
+        (
+            ("ArnLike", "aws:SourceArn", "arn:aws:sns:us-east-1:1:t"),
+            ("ArnLike", "aws:SourceArn", "arn:aws:sns:*:1:*"),
+        ),
+        (
+            ("NumericLessThan", "aws:MultiFactorAuthAge", "300"),
+            ("NumericLessThanEquals", "aws:MultiFactorAuthAge", "3600"),
+        ),
+        (
+            ("DateGreaterThan", "aws:CurrentTime", "2030-01-01T00:00:00Z"),
+            ("DateGreaterThan", "aws:CurrentTime", "2020-01-01"),
+        ),
         (("Bool", "aws:SecureTransport", "true"), ("Null", "aws:SecureTransport", "false")),
-        (("IpAddress", "aws:SourceIp", "203.0.113.0/24"), ("IpAddress", "aws:SourceIp", "203.0.0.0/16")),
-        (("StringNotEquals", "aws:RequestedRegion", ["us-east-1", "eu-west-1"]), ("StringNotEquals", "aws:RequestedRegion", "us-east-1")),
-        (("ForAllValues:StringEquals", "aws:TagKeys", ["a"]), ("ForAllValues:StringEquals", "aws:TagKeys", ["a", "b"])),
-        (("ForAnyValue:StringEquals", "aws:TagKeys", ["a"]), ("ForAnyValue:StringLike", "aws:TagKeys", ["a*"])),
-        (("StringEquals", "connect:InstanceId", "i-1"), ("StringEqualsIfExists", "connect:InstanceId", "i-1")),
+        (
+            ("IpAddress", "aws:SourceIp", "203.0.113.0/24"),
+            ("IpAddress", "aws:SourceIp", "203.0.0.0/16"),
+        ),
+        (
+            ("StringNotEquals", "aws:RequestedRegion", ["us-east-1", "eu-west-1"]),
+            ("StringNotEquals", "aws:RequestedRegion", "us-east-1"),
+        ),
+        (
+            ("ForAllValues:StringEquals", "aws:TagKeys", ["a"]),
+            ("ForAllValues:StringEquals", "aws:TagKeys", ["a", "b"]),
+        ),
+        (
+            ("ForAnyValue:StringEquals", "aws:TagKeys", ["a"]),
+            ("ForAnyValue:StringLike", "aws:TagKeys", ["a*"]),
+        ),
+        (
+            ("StringEquals", "connect:InstanceId", "i-1"),
+            ("StringEqualsIfExists", "connect:InstanceId", "i-1"),
+        ),
     ],
 )
-def test_narrower_condition_grants_no_new_access(narrow: tuple[str, str, Any], wide: tuple[str, str, Any]) -> None:
-    """Each `narrow` condition implies the `wide` one (CONDOPS, MULTI, SETOPS), never the reverse."""
+def test_narrower_condition_grants_no_new_access(
+    narrow: tuple[str, str, Any], wide: tuple[str, str, Any]
+) -> None:
+    """Each `narrow` condition implies the `wide` one (CONDOPS, MULTI, SETOPS), not conversely."""
     narrow_policy = policy(allow(A, **cond(*narrow)))
     wide_policy = policy(allow(A, **cond(*wide)))
     assert_pass(narrow_policy, wide_policy)
@@ -48,7 +79,9 @@ def test_missing_key_rules() -> None:
     """Positive operators are false on a missing key, negated ones true; IfExists is true
     (CONDOPS "Important" box, iam-semantics §5.2)."""
     negated = policy(allow(A, **cond("StringNotEquals", "aws:PrincipalTag/team", "x")))
-    result = assert_fail(negated, policy(allow(A, **cond("StringEquals", "aws:PrincipalTag/team", "y"))))
+    result = assert_fail(
+        negated, policy(allow(A, **cond("StringEquals", "aws:PrincipalTag/team", "y")))
+    )
     assert result["examples"]
 
 
@@ -58,7 +91,8 @@ def test_forallvalues_true_on_missing_key() -> None:
     present = policy(allow(A, **cond("ForAnyValue:StringEquals", "aws:TagKeys", ["a"])))
     result = assert_fail(all_values, present)
     assert result["examples"][0]["contextEntries"] == [] or all(
-        e["ContextKeyName"] != "aws:TagKeys" or e["ContextKeyValues"] for e in result["examples"][0]["contextEntries"]
+        e["ContextKeyName"] != "aws:TagKeys" or e["ContextKeyValues"]
+        for e in result["examples"][0]["contextEntries"]
     )
 
 
@@ -83,7 +117,9 @@ def test_variable_in_resource() -> None:
 
 def test_variable_in_condition_and_default() -> None:
     """String operators accept variables; a default applies when the key is missing (VARS)."""
-    with_default = policy(allow(A, **cond("StringEquals", "aws:PrincipalTag/team", "${aws:username, 'x'}")))
+    with_default = policy(
+        allow(A, **cond("StringEquals", "aws:PrincipalTag/team", "${aws:username, 'x'}"))
+    )
     without = policy(allow(A, **cond("StringEquals", "aws:PrincipalTag/team", "${aws:username}")))
     assert_pass(without, with_default)
     assert_fail(with_default, without)
@@ -129,7 +165,7 @@ def test_unknown_for_mixed_families() -> None:
     ],
 )
 def test_arn_regex_agrees_with_arn_pattern(pattern: str, value: str) -> None:
-    """The z3 regex for a Resource pattern has exactly ArnPattern's language (iam-semantics §3.2)."""
+    """The z3 regex for a Resource pattern is ArnPattern's language (iam-semantics §3.2)."""
     import z3
 
     from connect_iam.analyzer.regex import arn_re, zstr

@@ -125,13 +125,15 @@ def test_unknown_actions_are_part_of_the_universe() -> None:
 
 
 def test_action_case_is_ignored() -> None:
-    """"The prefix and the action name are case insensitive" (IAM: Action)."""
+    """ "The prefix and the action name are case insensitive" (IAM: Action)."""
     assert_pass(policy(allow("CONNECT:describeuser")), policy(allow("connect:DescribeUser")))
 
 
 def test_not_action_complement() -> None:
     """NotAction matches every action not listed, across all services (IAM: NotAction)."""
-    result = assert_fail(policy(allow("iam:*")), policy({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}))
+    result = assert_fail(
+        policy(allow("iam:*")), policy({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})
+    )
     assert result["examples"][0]["action"].startswith("iam:")
     assert_pass(
         policy({"Effect": "Allow", "NotAction": ["iam:*", "connect:*"], "Resource": "*"}),
@@ -160,8 +162,11 @@ def test_wildcards_in_the_middle_of_arn_segments() -> None:
 
 def test_segment_final_star_spills_only_with_fewer_fields() -> None:
     """A segment-final `*` may expand beyond `:` (IAM: Resource); with six fields it cannot, so
-    `arn:aws:sqs:*:123:q` does not cover `arn:aws:sqs:us-east-1:999:x:123:q` (iam-semantics §3.2)."""
-    assert_pass(policy(allow("sqs:SendMessage", "arn:aws:sqs:us-east-1:*")), policy(allow("sqs:*", "arn:aws:sqs:*")))
+    `arn:aws:sqs:*:123:q` does not cover `arn:aws:sqs:us-east-1:999:x:123:q` (§3.2)."""
+    assert_pass(
+        policy(allow("sqs:SendMessage", "arn:aws:sqs:us-east-1:*")),
+        policy(allow("sqs:*", "arn:aws:sqs:*")),
+    )
     assert_fail(
         policy(allow("sqs:SendMessage", "arn:aws:sqs:*")),
         policy(allow("sqs:SendMessage", "arn:aws:sqs:*:123:q")),
