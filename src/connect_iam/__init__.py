@@ -6,6 +6,11 @@ Access Analyzer's policy validation and custom checks. Everything here runs with
 
 from __future__ import annotations
 
+from connect_iam.analyzer.checks import (
+    check_access_not_granted,
+    check_no_new_access,
+    check_no_public_access,
+)
 from connect_iam.errors import (
     CatalogError,
     ConnectIamError,
@@ -36,6 +41,9 @@ __all__ = [
     "RequestError",
     "UnsupportedError",
     "__version__",
+    "check_access_not_granted",
+    "check_no_new_access",
+    "check_no_public_access",
     "get_context_keys_for_custom_policy",
     "get_context_keys_for_principal_policy",
     "load_policy",

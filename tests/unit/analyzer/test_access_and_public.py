@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_no_new_access import POLICIES, allow, decision, deny, policy  # type: ignore[import-not-found]
 
 from connect_iam import check_access_not_granted, check_no_public_access
 from connect_iam.analyzer.checks import NOT_GRANTED_PASS, PUBLIC_FAIL, PUBLIC_PASS
 from connect_iam.cli.main import main
 from connect_iam.errors import RequestError
-
-from test_no_new_access import POLICIES, allow, decision, deny, policy  # type: ignore[import-not-found]
 
 SEED_05 = (POLICIES / "05-allow-all-contact-actions.json").read_text()
 CONTACT = "arn:aws:connect:us-west-2:accountID:instance/i1/contact/c1"
