@@ -377,17 +377,17 @@ def evaluate(
     # The parameter check and pagination are the simulator's own, so a response here is exactly
     # what `simulate_custom_policy(**params)` returns.
     from connect_iam.evaluator.simulator import (
-        _CUSTOM_PARAMS,
+        CUSTOM_PARAMETERS,
         SHAPE_PER_ACTION,
         SHAPE_PER_RESOURCE,
-        _check_params,
-        _paginate,
+        check_parameters,
         evaluation_results,
+        paginate,
         request_from_params,
         simulate,
     )
 
-    _check_params(params, _CUSTOM_PARAMS)
+    check_parameters(params, CUSTOM_PARAMETERS)
     shape = params.get("EvaluationResultShape", SHAPE_PER_ACTION)
     if shape not in (SHAPE_PER_ACTION, SHAPE_PER_RESOURCE):
         raise RequestError(
@@ -396,7 +396,7 @@ def evaluate(
     request = request_from_params(params)
     compiled = cache.get(params, key)
     results = simulate(compiled.policy_set, request, compiled.decider)
-    response = _paginate(evaluation_results(results, shape), params)
+    response = paginate(evaluation_results(results, shape), params)
     return Outcome(response, results, compiled.policy_set)
 
 

@@ -49,13 +49,13 @@ from connect_iam.evaluator.prepare import PolicyInput, PreparedPolicySet, prepar
 from connect_iam.evaluator.simulator import (
     SHAPE_PER_ACTION,
     SHAPE_PER_RESOURCE,
-    _check_params,
     _levels,
-    _paginate,
     _policy,
     _string_list,
+    check_parameters,
     context_keys,
     evaluation_results,
+    paginate,
     request_from_params,
     simulate,
 )
@@ -629,7 +629,7 @@ class PrincipalOutcome:
 
 def simulate_principal(params: Mapping[str, Any]) -> PrincipalOutcome:
     """`simulate_principal_policy`, keeping the decisions as values as well as the response."""
-    _check_params(params, _PRINCIPAL_PARAMS)
+    check_parameters(params, _PRINCIPAL_PARAMS)
     shape = params.get("EvaluationResultShape", SHAPE_PER_ACTION)
     if shape not in (SHAPE_PER_ACTION, SHAPE_PER_RESOURCE):
         raise RequestError(
@@ -645,7 +645,7 @@ def simulate_principal(params: Mapping[str, Any]) -> PrincipalOutcome:
     snapshot = _snapshot(params)
     policy_set, entity = principal_policy_set(snapshot, params)
     results = simulate(policy_set, request)
-    response = _paginate(evaluation_results(results, shape), params)
+    response = paginate(evaluation_results(results, shape), params)
     return PrincipalOutcome(response, results, policy_set, entity)
 
 
@@ -669,7 +669,7 @@ def get_context_keys_for_principal_policy(**params: Any) -> dict[str, Any]:
 
     [INFERRED] the attached permissions boundary counts as attached: its keys are evaluated.
     """
-    _check_params(params, frozenset({"PolicySourceArn", "PolicyInputList", SNAPSHOT_PARAM}))
+    check_parameters(params, frozenset({"PolicySourceArn", "PolicyInputList", SNAPSHOT_PARAM}))
     arn = _source_arn(params)
     snapshot = _snapshot(params)
     found = snapshot.policies_of(arn)

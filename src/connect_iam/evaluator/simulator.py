@@ -8,6 +8,7 @@ and one response member (`Warnings`); each is documented in docs/simulate.md.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +34,7 @@ MAX_ORG_LEVELS = 7
 SHAPE_PER_ACTION = "action"
 SHAPE_PER_RESOURCE = "action-resource"
 
-_CUSTOM_PARAMS = frozenset(
+CUSTOM_PARAMETERS = frozenset(
     {
         "PolicyInputList",
         "PermissionsBoundaryPolicyInputList",
@@ -294,6 +295,7 @@ def simulate_action(
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _catalog_notes(
     action: str, resources: tuple[str, ...] | None
 ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], tuple[str, ...]]:
@@ -441,7 +443,8 @@ def _action_json(result: ActionResult, resources: Sequence[ResourceResult]) -> d
     return out
 
 
-def _paginate(results: list[dict[str, Any]], params: Mapping[str, Any]) -> dict[str, Any]:
+def paginate(results: list[dict[str, Any]], params: Mapping[str, Any]) -> dict[str, Any]:
+    """MaxItems / Marker / IsTruncated, as the simulator's paginator expects them."""
     max_items = params.get("MaxItems", 100)
     if not isinstance(max_items, int) or not 1 <= max_items <= 1000:
         raise RequestError("`MaxItems` must be an integer from 1 to 1000")
@@ -461,7 +464,8 @@ def _paginate(results: list[dict[str, Any]], params: Mapping[str, Any]) -> dict[
     return response
 
 
-def _check_params(params: Mapping[str, Any], allowed: frozenset[str]) -> None:
+def check_parameters(params: Mapping[str, Any], allowed: frozenset[str]) -> None:
+    """Reject parameters boto3 would not send (boto3 validates them client-side)."""
     unknown = sorted(set(params) - allowed)
     if unknown:
         raise RequestError("unknown parameter " + ", ".join(f"`{u}`" for u in unknown))
@@ -473,7 +477,7 @@ def simulate_custom_policy(**params: Any) -> dict[str, Any]:
     Raises RequestError (AWS: InvalidInput) for malformed parameters and PolicyError (AWS:
     InvalidInput / MalformedPolicyDocument) for a policy AWS would not accept.
     """
-    _check_params(params, _CUSTOM_PARAMS)
+    check_parameters(params, CUSTOM_PARAMETERS)
     shape = params.get("EvaluationResultShape", SHAPE_PER_ACTION)
     if shape not in (SHAPE_PER_ACTION, SHAPE_PER_RESOURCE):
         raise RequestError(
@@ -481,12 +485,12 @@ def simulate_custom_policy(**params: Any) -> dict[str, Any]:
         )
     request = request_from_params(params)
     policy_set = policy_set_from_params(params)
-    return _paginate(evaluation_results(simulate(policy_set, request), shape), params)
+    return paginate(evaluation_results(simulate(policy_set, request), shape), params)
 
 
 def get_context_keys_for_custom_policy(**params: Any) -> dict[str, Any]:
     """Offline `iam.get_context_keys_for_custom_policy`: every condition key the policies use."""
-    _check_params(params, frozenset({"PolicyInputList"}))
+    check_parameters(params, frozenset({"PolicyInputList"}))
     texts = _string_list(params, "PolicyInputList", required=True)
     return {
         "ContextKeyNames": context_keys(
