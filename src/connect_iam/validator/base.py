@@ -39,9 +39,9 @@ class CheckContext:
     result: ParseResult
     catalog: ServiceCatalog
     policy_type: PolicyType
+    memo: dict[str, dict[object, object]] = field(default_factory=dict)
     _paths: dict[int, Path] = field(default_factory=dict)
     _members: dict[int, JsonObject] = field(default_factory=dict)
-    _expanded: dict[str, tuple[ActionInfo, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.result.tree is not None:
@@ -118,16 +118,24 @@ class CheckContext:
 
     def expand(self, pattern: str) -> tuple[ActionInfo, ...]:
         """The catalog actions an Action pattern matches (cached per policy)."""
-        found = self._expanded.get(pattern.lower())
+        key = (id(self.catalog), pattern.lower())
+        found = _EXPANDED.get(key)
         if found is None:
-            found = self.catalog.actions_matching(pattern)
-            self._expanded[pattern.lower()] = found
+            if "*" in pattern or "?" in pattern:
+                found = self.catalog.actions_matching(pattern)
+            else:
+                single = self.catalog.action(pattern)
+                found = (single,) if single is not None else ()
+            if len(_EXPANDED) > _CACHE_LIMIT:
+                _EXPANDED.clear()
+            _EXPANDED[key] = found
         return found
 
     def types_of(self, action: ActionInfo) -> tuple[ResourceTypeInfo, ...]:
         return _types_of(self.catalog, action)
 
 
+_EXPANDED: dict[tuple[int, str], tuple[ActionInfo, ...]] = {}
 _TYPE_CACHE: dict[tuple[int, str, str], tuple[ResourceTypeInfo, ...]] = {}
 _MATCH_CACHE: dict[tuple[int, str, str, str], bool] = {}
 _CACHE_LIMIT = 200_000
@@ -146,12 +154,50 @@ def could_match(info: ResourceTypeInfo, pattern: str) -> bool:
     """`info.pattern_could_match(pattern)`, memoised: policies repeat the same few ARNs."""
     key = (id(info), info.service, info.name, pattern)
     found = _MATCH_CACHE.get(key)
+    if found is None and _quick_reject(info, pattern):
+        found = False
+        _MATCH_CACHE[key] = found
+    if found is None and _quick_accept(info, pattern):
+        found = True
+        _MATCH_CACHE[key] = found
     if found is None:
         if len(_MATCH_CACHE) > _CACHE_LIMIT:
             _MATCH_CACHE.clear()
         found = info.pattern_could_match(pattern)
         _MATCH_CACHE[key] = found
     return found
+
+
+def _literal_head(text: str, stops: str) -> str:
+    cut = min((i for i in (text.find(c) for c in stops) if i != -1), default=len(text))
+    return text[:cut]
+
+
+def _quick_reject(info: ResourceTypeInfo, pattern: str) -> bool:
+    """A sound shortcut for `pattern_could_match`: the ARN service fields differ, or the literal
+    beginnings of the two resource parts disagree. Most candidate types fail here, cheaply."""
+    fields = pattern.split(":", 5)
+    template = info.arn_template.split(":", 5)
+    if len(fields) < 6 or len(template) < 6:
+        return False
+    service = fields[2]
+    if "*" not in service and "?" not in service and "${" not in template[2]:
+        if service != template[2]:
+            return True
+    head = _literal_head(fields[5], "*?")
+    template_head = _literal_head(template[5], "$*")
+    common = min(len(head), len(template_head))
+    return head[:common] != template_head[:common]
+
+
+def _quick_accept(info: ResourceTypeInfo, pattern: str) -> bool:
+    """A sound shortcut the other way: some concrete ARN the pattern matches is of this type."""
+    if "*" not in pattern and "?" not in pattern:
+        return info.matches(pattern)
+    for fill in ("x", "", "x/x", "x-x"):
+        if info.matches(pattern.replace("*", fill).replace("?", "x")):
+            return True
+    return False
 
 
 def _index(

@@ -24,9 +24,9 @@ from connect_iam.validator.base import CheckContext, names
 
 #: Operator families each catalog key type accepts (IAM: condition operators by data type).
 _ACCEPTS = {
-    "String": {OperatorFamily.STRING},
+    "String": {OperatorFamily.STRING, OperatorFamily.ARN},
     "ARN": {OperatorFamily.ARN, OperatorFamily.STRING},
-    "Bool": {OperatorFamily.BOOL},
+    "Bool": {OperatorFamily.BOOL, OperatorFamily.STRING},
     "Numeric": {OperatorFamily.NUMERIC},
     "Date": {OperatorFamily.DATE, OperatorFamily.NUMERIC},
     "IPAddress": {OperatorFamily.IP},

@@ -173,6 +173,8 @@ class DocumentCheck:
         self, context: CheckContext, element: str, node: JsonValue
     ) -> Iterator[Finding]:
         for item in _strings(node):
+            if "${" not in item.value:
+                continue
             template = parse_template(item.value)
             for variable in template.variables:
                 span, path = context.substring(item.span, item.value, variable.start, variable.end)
@@ -188,6 +190,8 @@ class DocumentCheck:
 
     def resource_variables(self, context: CheckContext, node: JsonValue) -> Iterator[Finding]:
         for item in _strings(node):
+            if "${" not in item.value:
+                continue
             yield from self.template(context, item)
             template = parse_template(item.value)
             if not template.has_variables or not item.value.startswith("arn:"):
@@ -210,6 +214,8 @@ class DocumentCheck:
     def condition_variables(
         self, context: CheckContext, item: JsonString, allowed: bool, op: JsonMember
     ) -> Iterator[Finding]:
+        if "${" not in item.value:
+            return
         yield from self.template(context, item)
         template = parse_template(item.value)
         if allowed or not template.has_variables:
@@ -227,6 +233,8 @@ class DocumentCheck:
 
     def template(self, context: CheckContext, item: JsonString) -> Iterator[Finding]:
         """Malformed `${...}` and variables under a Version that does not substitute them."""
+        if "${" not in item.value:
+            return
         template = parse_template(item.value)
         for problem in template.problems:
             span, path = context.substring(item.span, item.value, problem.start, problem.end)

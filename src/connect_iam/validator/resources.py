@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import cast
 
 from connect_iam.catalog import ActionInfo, ResourceTypeInfo, ServiceCatalog, suggest_service
 from connect_iam.diagnostics import Finding, FindingType, Path
@@ -46,6 +47,9 @@ CONNECT_UUID_SEGMENTS = {
     "agent-state": "agent status",
     "prompt": "prompt",
 }
+#: Namespaces whose ARNs always carry an account (other services, e.g. SSM documents owned by
+#: AWS, legitimately leave it empty, and the catalog cannot tell which types do).
+_STRICT_ACCOUNT = frozenset({"connect", "app-integrations", "profile", "wisdom"})
 _EXAMPLE_UUID = "00fbeee1-123e-111e-93e3-11111bfbfcc1"
 
 
@@ -200,7 +204,11 @@ class ArnCheck:
                 path=path,
                 suggestion="write the 12-digit account id, or `*` for any account",
             )
-        elif not account and types and all(_field_required(t, 4) for t in types):
+        elif (
+            not account
+            and namespace in _STRICT_ACCOUNT
+            and all(_field_required(t, 4) for t in types)
+        ):
             sub, path = at(4)
             yield context.finding(
                 "MISSING_ARN_ACCOUNT",
@@ -320,6 +328,8 @@ def usable_resources(context: CheckContext, statement: Statement) -> tuple[str, 
 
 
 def reach(context: CheckContext, action: ActionInfo, patterns: tuple[str, ...]) -> ActionReach:
+    if "*" in patterns:
+        return ActionReach(action, Reach.FULL, (), tuple(r.name for r in action.resource_types))
     if action.takes_no_resource:
         star = any(WildcardPattern.compile(p).matches("*") for p in patterns)
         return ActionReach(action, Reach.FULL if star else Reach.NEVER, () if star else ("*",), ())
@@ -342,6 +352,17 @@ def statement_reach(
 ) -> dict[int, tuple[ActionReach, ...]] | None:
     """Per action pattern (by position), the reach of each action it matches; None when the
     statement's Resource cannot be judged (NotResource, no Resource, NotAction, no usable ARN)."""
+    cache = context.memo.setdefault("statement_reach", {})
+    if statement.index in cache:
+        return cast("dict[int, tuple[ActionReach, ...]] | None", cache[statement.index])
+    found = _statement_reach(context, statement)
+    cache[statement.index] = found
+    return found
+
+
+def _statement_reach(
+    context: CheckContext, statement: Statement
+) -> dict[int, tuple[ActionReach, ...]] | None:
     if statement.not_action or statement.not_resource or statement.resources is None:
         return None
     patterns = usable_resources(context, statement)

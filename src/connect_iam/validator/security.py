@@ -149,6 +149,12 @@ class SecurityCheck:
 
     def escalation(self, context: CheckContext, statement: Statement) -> Iterator[Finding]:
         """Connect actions that can grant any Connect permission, on broad resources."""
+        if not any(
+            _matches(action.text, f"connect:{name}")
+            for action in statement.actions
+            for name in ESCALATION_ACTIONS
+        ):
+            return
         reaches = statement_reach(context, statement)
         if reaches is None:
             return

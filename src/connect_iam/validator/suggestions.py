@@ -30,18 +30,36 @@ def covers(wide: str, narrow: str, *, ignore_case: bool) -> bool:
 def _redundant(
     items: Sequence[ActionPattern] | Sequence[ResourcePattern], *, ignore_case: bool
 ) -> Iterator[tuple[int, int]]:
-    """(redundant index, covering index) pairs; of two equal items the later one is redundant."""
-    texts = [item.text for item in items]
-    for i, narrow in enumerate(texts):
-        for j, wide in enumerate(texts):
-            if i == j:
-                continue
-            same = narrow == wide or (ignore_case and narrow.lower() == wide.lower())
-            if same and j > i:
-                continue
-            if covers(wide, narrow, ignore_case=ignore_case):
+    """(redundant index, covering index) pairs; of two equal items the later one is redundant.
+
+    Only an equal item or a wildcard item can cover another, so each item is compared with
+    those alone (a statement of 2,000 literal EC2 actions stays linear).
+    """
+    texts = [item.text.lower() if ignore_case else item.text for item in items]
+    first: dict[str, int] = {}
+    by_head: dict[str, list[int]] = {}
+    for j, text in enumerate(texts):
+        if "*" in text or "?" in text:
+            by_head.setdefault(_head(text), []).append(j)
+    anywhere = by_head.pop("", [])
+    for i, text in enumerate(texts):
+        earlier = first.setdefault(text, i)
+        if earlier != i:
+            yield i, earlier
+            continue
+        for j in (*by_head.get(_head(text), ()), *anywhere):
+            if j != i and texts[j] != text and covers(texts[j], text, ignore_case=False):
                 yield i, j
                 break
+
+
+def _head(text: str) -> str:
+    """The text before the first `:` when it holds no wildcard (an action's service, an ARN's
+    `arn`), else "": only items with the same head (or none) can cover each other."""
+    head, colon, _ = text.partition(":")
+    if not colon or "*" in head or "?" in head:
+        return ""
+    return head
 
 
 class RedundancyCheck:
@@ -70,36 +88,33 @@ class RedundancyCheck:
                     redundant_r.span,
                     suggestion=f"remove `{redundant_r.text}`",
                 )
-        statements = context.statements
-        for statement in statements:
-            for other in statements:
-                if other is statement or not _same_frame(statement, other):
-                    continue
-                if _inside(statement, other) and (
-                    not _inside(other, statement) or other.index < statement.index
-                ):
+        groups: dict[tuple[object, ...], list[Statement]] = {}
+        for statement in context.statements:
+            if statement.not_action or statement.not_resource or statement.resources is None:
+                continue
+            frame = (
+                statement.effect,
+                statement.conditions,
+                statement.principals,
+                statement.not_principal,
+            )
+            groups.setdefault(frame, []).append(statement)
+        for group in groups.values():
+            for statement in group:
+                for other in group:
+                    if other is statement or not _inside(statement, other):
+                        continue
+                    if _inside(other, statement) and other.index > statement.index:
+                        continue  # of two equal statements, the later one is redundant
                     yield context.finding(
                         "REDUNDANT_STATEMENT",
                         FindingType.SUGGESTION,
-                        f"{statement.label} grants nothing that {other.label} does not already "
-                        f"{'grant' if statement.effect is Effect.ALLOW else 'deny'}",
+                        f"{statement.label} grants nothing that {other.label} does not "
+                        f"already {'grant' if statement.effect is Effect.ALLOW else 'deny'}",
                         context.head(statement.span) if statement.span else None,
                         suggestion="remove it",
                     )
                     break
-
-
-def _same_frame(a: Statement, b: Statement) -> bool:
-    return (
-        a.effect == b.effect
-        and a.not_action == b.not_action == False  # noqa: E712
-        and a.not_resource == b.not_resource == False  # noqa: E712
-        and a.conditions == b.conditions
-        and a.principals == b.principals
-        and a.not_principal == b.not_principal
-        and a.resources is not None
-        and b.resources is not None
-    )
 
 
 def _inside(narrow: Statement, wide: Statement) -> bool:
