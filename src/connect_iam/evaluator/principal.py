@@ -20,7 +20,7 @@ managed policy is named by its policy name and typed `aws-managed` (ARN has `:aw
 `user-managed`; an inline policy is `user_<user>_<policy>`, `group_<group>_<policy>` or
 `role_<role>_<policy>`, typed `user`, `group` or `role`.
 
-Decisions taken where AWS is silent ([INFERRED], documented in docs/simulate.md):
+Decisions taken where AWS is silent ([INFERRED], documented in docs/simulate-principal.md):
 
 - A managed policy attached twice (to the user and to one of its groups) takes part once.
 - `PolicyExclusionList` removes attached policies only. `PolicyArn` and the `aws-managed` /
