@@ -261,7 +261,6 @@ def check_access_not_granted(
         Verdict,
         solve,
     )
-    from connect_iam.analyzer.regex import arn_re
 
     policy_type = _policy_type(policyType)
     documents = _load(policyDocument, "policyDocument", policy_type)
@@ -270,16 +269,17 @@ def check_access_not_granted(
         documents,
         policy_type,
         scope_actions=actions or ["*"],
+        scope_resources=resources,
         timeout_ms=timeout_ms or DEFAULT_TIMEOUT_MS,
     )
     question = "whether the policy grants the listed access"
     if isinstance(analysis, Unsupported):
         return _unknown(question, analysis)
 
-    def scope(_: Any, guard: Any, resource: Any) -> Any:
+    def scope(analysis: Any, guard: Any, _resource: Any) -> Any:
         terms = [guard(SCOPE_KEY)]
         if resources:
-            terms.append(z3.Or(*(z3.InRe(resource, arn_re(r)) for r in resources)))
+            terms.append(z3.Or(*(analysis.encoder.resource_in(r) for r in resources)))
         return z3.And(*terms)
 
     positive = tuple(range(len(documents)))

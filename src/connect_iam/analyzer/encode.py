@@ -31,6 +31,7 @@ from typing import Any
 
 import z3
 
+from connect_iam.analyzer.automaton import ResourceSpace, TooLarge, explore
 from connect_iam.analyzer.regex import anything, arn_re, fold_re, glob_re, not_colon, zstr
 from connect_iam.model.context import (
     parse_binary,
@@ -65,6 +66,10 @@ _GROUP = {
 # The evaluator escapes substituted `*`/`?` to these private-use characters; requests holding them
 # would be matched differently, so the request universe excludes them (docs/analysis.md).
 _RESERVED = ("\ue000", "\ue001")
+
+# Past these sizes the resource space is left to z3's string solver (exact, but slower).
+AUTOMATON_BUDGET = 100_000  # product states
+VECTOR_BUDGET = 4_096  # realizable atom vectors
 
 
 class Unsupported(Exception):
@@ -140,12 +145,21 @@ def _variables(statement: Statement, policy: PolicyDocument) -> list[Variable]:
 class Encoder:
     """Owns the z3 variables of one analysis and turns statements into formulas."""
 
-    def __init__(self, policies: Sequence[PolicyDocument]) -> None:
+    def __init__(
+        self, policies: Sequence[PolicyDocument], *, resource_automaton: bool = True
+    ) -> None:
         self.axioms: list[Z] = []
         self.resource = z3.String("resource")
         self.keys: dict[str, KeyModel] = {}
         self._splits: dict[str, tuple[Z, Z, Z]] = {}
         self._fresh = 0
+        # Resource patterns matched against the request's resource, as Boolean atoms; which
+        # combinations a string can realize is decided in `finish_axioms` (module docstring).
+        self.resource_atoms: dict[str, Z] = {}
+        self.space: ResourceSpace | None = None
+        self._automaton = resource_automaton
+        self._string_resource = False  # a pattern with variables needs the resource as a string
+        self._finished = False
         self._plan_keys(policies)
         clean = z3.Star(
             z3.Intersect(
@@ -154,6 +168,18 @@ class Encoder:
             )
         )
         self._clean = clean
+
+    def resource_in(self, pattern: str) -> Z:
+        """The atom "the request's resource matches Resource pattern `pattern`" (`ArnPattern`)."""
+        atom = self.resource_atoms.get(pattern)
+        if atom is None:
+            if self._finished:
+                raise RuntimeError("resource patterns must be registered before finish_axioms")
+            atom = z3.Bool(f"res{len(self.resource_atoms)}")
+            self.resource_atoms[pattern] = atom
+        return atom
+
+    def _resource_universe_axiom(self) -> Z:
         # The simulator accepts `*` or `arn:partition:service:region:account:resource` with a
         # non-empty partition and service (IAM API: ResourceArns); nothing else is a request.
         arn_shape = z3.Concat(
@@ -170,15 +196,24 @@ class Encoder:
         )
         # One membership for the whole universe: z3 is much slower on a disjunction of shapes.
         # (The 2048-character limit is left out: a longer witness fails confirmation -> UNKNOWN.)
-        self.axioms.append(
-            z3.InRe(self.resource, z3.Intersect(z3.Union(z3.Re("*"), arn_shape), clean))
+        return z3.InRe(self.resource, z3.Intersect(z3.Union(z3.Re("*"), arn_shape), self._clean))
+
+    def resource_value(self, model: Any, read_string: Callable[[Any, Z], str]) -> str:
+        """The request resource of a z3 model: the witness of the model's atom vector when the
+        automaton decided the resource space, else the string the model gives."""
+        if self.space is None:
+            return read_string(model, self.resource)
+        vector = tuple(
+            z3.is_true(model.eval(atom, model_completion=True))
+            for atom in self.resource_atoms.values()
         )
+        return self.space.witnesses[vector]
 
     # -- key planning -------------------------------------------------------------------------
 
     def _plan_keys(self, policies: Sequence[PolicyDocument]) -> None:
         groups: dict[str, set[str]] = {}
-        counts: dict[str, int] = {}
+        distinct: dict[str, set[tuple[str, tuple[str, ...], bool]]] = {}
         names: dict[str, str] = {}
         as_variable: set[str] = set()
         for policy in policies:
@@ -190,7 +225,14 @@ class Encoder:
                         )
                     folded = clause.key.casefold()
                     names.setdefault(folded, clause.key)
-                    counts[folded] = counts.get(folded, 0) + 1
+                    # Identical clauses are true together and share their witness value.
+                    distinct.setdefault(folded, set()).add(
+                        (
+                            clause.operator_text.casefold(),
+                            tuple(clause.values),
+                            _uses_template(clause, policy),
+                        )
+                    )
                     group = _clause_group(clause)
                     if group is not None:
                         groups.setdefault(folded, set()).add(group)
@@ -207,7 +249,7 @@ class Encoder:
                     f"({', '.join(sorted(used))})"
                 )
             group = next(iter(used)) if used else TEXT
-            slots = max(1, counts.get(folded, 0))
+            slots = max(1, len(distinct.get(folded, ())))
             if folded in as_variable:
                 slots = max(2, slots)
             self.keys[folded] = self._make_key(name, folded, group, slots)
@@ -237,11 +279,29 @@ class Encoder:
         return model
 
     def finish_axioms(self) -> None:
+        """Context-slot axioms, then the resource space: the realizable atom vectors (computed
+        by `connect_iam.analyzer.automaton`) when every Resource pattern is a plain pattern and
+        the product automaton stays small; otherwise the atoms are tied to a z3 string."""
+        self._finished = True
         for model in self.keys.values():
             for s in model.text:
                 self.axioms.append(z3.InRe(s, self._clean))
             for value in model.binary:
                 self.axioms.extend([value >= -2, value < len(model.binaries)])
+        patterns = list(self.resource_atoms)
+        if self._automaton and not self._string_resource:
+            try:
+                space = explore(patterns, budget=AUTOMATON_BUDGET)
+            except TooLarge:
+                space = None
+            if space is not None and len(space.witnesses) <= VECTOR_BUDGET:
+                self.space = space
+                atoms = list(self.resource_atoms.values())
+                self.axioms.append(one_of_vectors(atoms, space.witnesses))
+                return
+        self.axioms.append(self._resource_universe_axiom())
+        for pattern, atom in self.resource_atoms.items():
+            self.axioms.append(atom == z3.InRe(self.resource, arn_re(pattern)))
 
     # -- strings ------------------------------------------------------------------------------
 
@@ -346,12 +406,13 @@ class Encoder:
             if policy.substitutes_variables and "${" in pattern.text:
                 template = parse_template(pattern.text)
                 if _substitutes(template):
+                    self._string_resource = True
                     hit, unres = self.template_match(self.resource, template, "arn")
                 else:
-                    hit = z3.InRe(self.resource, arn_re(_joined(template)))
+                    hit = self.resource_in(_joined(template))
                     unres = z3.BoolVal(False)
             else:
-                hit, unres = z3.InRe(self.resource, arn_re(pattern.text)), z3.BoolVal(False)
+                hit, unres = self.resource_in(pattern.text), z3.BoolVal(False)
             matches.append(z3.And(z3.Not(unres), hit))
             aborts.append(unres)
         if statement.not_resource:
@@ -543,6 +604,17 @@ class Encoder:
         except Unsupported as exc:
             raise Unsupported(exc.reason, statement) from None
         return z3.And(resource, self.conditions(statement, policy))
+
+
+def one_of_vectors(atoms: Sequence[Z], vectors: Iterable[tuple[bool, ...]]) -> Z:
+    """The atoms take one of the given valuations."""
+    options = [
+        z3.And(*(a if bit else z3.Not(a) for a, bit in zip(atoms, vector, strict=True)))
+        for vector in vectors
+    ]
+    if not atoms:
+        return z3.BoolVal(bool(options))
+    return z3.Or(*options) if options else z3.BoolVal(False)
 
 
 def _substitutes(template: Template) -> bool:

@@ -111,6 +111,8 @@ class Analysis:
         confirm_documents: Sequence[PolicyDocument] | None = None,
         confirm_caller: str | None = None,
         check_principals: bool = True,
+        scope_resources: Sequence[str] = (),
+        resource_automaton: bool = True,
     ) -> None:
         self.documents = tuple(documents)
         # The evaluator confirms against these (the public-access check analyzes a filtered copy)
@@ -137,7 +139,7 @@ class Analysis:
         }
         self._prepared: dict[tuple[int, ...], PreparedPolicySet] = {}
         self._classes: list[ActionClass] | None = None
-        self.encoder = Encoder(self.documents)
+        self.encoder = Encoder(self.documents, resource_automaton=resource_automaton)
         self.applies: dict[StatementKey, Z] = {}
         for number, document in enumerate(self.documents):
             for statement in document.statements:
@@ -146,6 +148,8 @@ class Analysis:
                 self.applies[(number, statement.index)] = self.encoder.statement(
                     statement, document
                 )
+        for pattern in scope_resources:
+            self.encoder.resource_in(pattern)  # a check's resources join the resource space
         self.encoder.finish_axioms()
 
     # -- action classes -----------------------------------------------------------------------
@@ -418,7 +422,7 @@ def _string_value(model: Any, term: Z) -> str:
 def _example(
     analysis: Analysis, goal: Goal, model: Any, action: str, action_class: ActionClass | None
 ) -> Example | str:
-    resource = _string_value(model, analysis.encoder.resource)
+    resource = analysis.encoder.resource_value(model, _string_value)
     entries = tuple(_entries(analysis.encoder.keys, model))
     try:
         positive = analysis.decide(goal.positive, action, resource, entries)
