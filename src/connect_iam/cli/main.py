@@ -22,7 +22,7 @@ EXIT_USAGE = 2
 EXIT_UNKNOWN = 3
 
 # One entry per subcommand module in connect_iam.cli, in --help order.
-SUBCOMMANDS: tuple[str, ...] = ("simulate", "test_suite", "simulate_principal", "check", "diff")
+SUBCOMMANDS: tuple[str, ...] = ("simulate", "test_suite", "simulate_principal", "check", "diff", "validate")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -19,6 +19,30 @@ from connect_iam.source import SourceText, Span
 from connect_iam.syntax.policy_parser import ParseResult
 from connect_iam.syntax.tree import JsonArray, JsonMember, JsonObject, JsonValue
 
+#: Where the codes of our own are documented (Access Analyzer codes link to AWS's reference).
+DOCS_LINK = "https://github.com/connect-iam/connect-iam/blob/main/docs/checks.md"
+OWN_CODES = frozenset(
+    {
+        "ACTION_WILDCARD_MATCHES_NOTHING",
+        "ACTION_WILDCARD_PARTLY_APPLICABLE",
+        "ACTION_NOT_APPLICABLE_TO_RESOURCE",
+        "RESOURCE_SERVICE_MISMATCH",
+        "RESOURCE_TYPE_MISMATCH",
+        "INVALID_CONNECT_INSTANCE_ID",
+        "INVALID_CONNECT_RESOURCE_ID",
+        "POLICY_SIZE_EXCEEDS_RCP_QUOTA",
+        "TYPE_MISMATCH_ARN",
+        "FORANYVALUE_WITH_SINGLE_VALUED_KEY",
+        "ALLOW_WITH_NOT_ACTION",
+        "ALLOW_WITH_NOT_RESOURCE",
+        "FULL_ACCESS_ON_ALL_RESOURCES",
+        "SERVICE_WILDCARD_ON_ALL_RESOURCES",
+        "CONNECT_PRIVILEGE_ESCALATION",
+        "NARROWER_RESOURCE",
+        "UNREADABLE_INPUT",
+    }
+)
+
 #: How many action names a message lists before it says "and N more".
 NAME_LIMIT = 20
 
@@ -112,6 +136,7 @@ class CheckContext:
             span=span,
             path=self.path_at(span) if path is None else path,
             suggestion=suggestion,
+            link=own_link(code),
         )
 
     # -- catalog ------------------------------------------------------------------------------
@@ -133,6 +158,11 @@ class CheckContext:
 
     def types_of(self, action: ActionInfo) -> tuple[ResourceTypeInfo, ...]:
         return _types_of(self.catalog, action)
+
+
+def own_link(code: str) -> str | None:
+    """docs/checks.md anchor for a code of our own; None (AWS's reference) otherwise."""
+    return f"{DOCS_LINK}#{code.lower().replace('_', '-')}" if code in OWN_CODES else None
 
 
 _EXPANDED: dict[tuple[int, str], tuple[ActionInfo, ...]] = {}

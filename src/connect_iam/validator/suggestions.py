@@ -100,6 +100,8 @@ class RedundancyCheck:
             )
             groups.setdefault(frame, []).append(statement)
         for group in groups.values():
+            if len(group) > _PAIRWISE_LIMIT:
+                group = _exact_duplicates(group)
             for statement in group:
                 for other in group:
                     if other is statement or not _inside(statement, other):
@@ -115,6 +117,21 @@ class RedundancyCheck:
                         suggestion="remove it",
                     )
                     break
+
+
+_PAIRWISE_LIMIT = 200
+
+
+def _exact_duplicates(group: list[Statement]) -> list[Statement]:
+    """For very long policies only statements with an equal twin are compared (linear)."""
+    keyed: dict[tuple[object, ...], list[Statement]] = {}
+    for statement in group:
+        key = (
+            tuple(sorted(a.text.lower() for a in statement.actions)),
+            tuple(sorted(r.text for r in statement.resources or ())),
+        )
+        keyed.setdefault(key, []).append(statement)
+    return [s for twins in keyed.values() if len(twins) > 1 for s in twins][:_PAIRWISE_LIMIT]
 
 
 def _inside(narrow: Statement, wide: Statement) -> bool:
