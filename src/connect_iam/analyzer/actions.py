@@ -95,17 +95,34 @@ def catalog_classes(
         if svc not in entry.services:
             entry.services.append(svc)
 
+    # An action's signature is a function of which distinct patterns match it: match each
+    # distinct pattern once per action and memoize the signature per hit vector.
+    distinct = sorted({p for e in elements for p in e.patterns})
+    compiled = [WildcardPattern.compile(p, ignore_case=True) for p in distinct]
+    position = {p: i for i, p in enumerate(distinct)}
+    element_hits = [(e.key, [position[p] for p in e.patterns], e.not_action) for e in elements]
+    by_vector: dict[tuple[bool, ...], frozenset[StatementKey]] = {}
+
+    def signature_of(action: str) -> frozenset[StatementKey]:
+        vector = tuple(p.matches(action) for p in compiled)
+        found = by_vector.get(vector)
+        if found is None:
+            found = by_vector[vector] = frozenset(
+                key
+                for key, hits, negated in element_hits
+                if any(vector[h] for h in hits) != negated
+            )
+        return found
+
     pending: dict[frozenset[StatementKey], list[str]] = {}
     for prefix in prefixes:
         if prefix in to_load:
             for info in catalog.actions(prefix):
                 action = info.qualified_name
-                signature = frozenset(e.key for e in elements if e.names(action))
-                add(signature, action, 1, prefix)
+                add(signature_of(action), action, 1, prefix)
             continue
         # Only service-level patterns can name this service: any action name stands for all.
-        probe = f"{prefix}:\ue002"
-        signature = frozenset(e.key for e in elements if e.names(probe))
+        signature = signature_of(f"{prefix}:\ue002")
         pending.setdefault(signature, []).append(prefix)
     for signature, members in pending.items():
         example: str | None = None

@@ -420,14 +420,35 @@ class ResourceSpace:
 
 def explore(patterns: Sequence[str], *, budget: int = 200_000) -> ResourceSpace:
     """Every vector `(p matches s for p in patterns)` over strings s of the request universe, with
-    a shortest such s. Raises `TooLarge` past `budget` product states."""
+    a shortest such s (`ArnPattern` semantics). Raises `TooLarge` past `budget` states."""
     builder = Builder()
-    universe = compile_dfa(builder, builder.universe(), budget)
-    components = [universe] + [compile_dfa(builder, builder.arn(p), budget) for p in patterns]
-    used: set[str] = set(RESERVED) | {":"}
+    terms = [builder.arn(p) for p in patterns]
+    return _explore(builder, builder.universe(), terms, patterns, budget)
+
+
+def explore_actions(patterns: Sequence[str], *, budget: int = 200_000) -> ResourceSpace:
+    """The same for case-folded Action patterns (whole-string globs) over the action names
+    `service:name` (one `:`, both parts non-empty), read as case-folded strings."""
+    builder = Builder()
+    name = builder.plus(builder.char(NOT_COLON))
+    universe = builder.concat([name, builder.char(":"), name])
+    terms = [builder.glob(p) for p in patterns]
+    return _explore(builder, universe, terms, patterns, budget)
+
+
+def _explore(
+    builder: Builder,
+    universe_term: int,
+    terms: Sequence[int],
+    patterns: Sequence[str],
+    budget: int,
+) -> ResourceSpace:
+    universe = compile_dfa(builder, universe_term, budget)
+    components = [universe] + [compile_dfa(builder, t, budget) for t in terms]
+    used: set[str] = set(RESERVED) | {":", "*", "?"}
     for p in patterns:
         used.update(p)
-    used.update("arn*")
+    used.update("arn")
     other_char = next(c for c in _other_candidates() if c not in used)
     start = (0,) * len(components)
     parents: dict[tuple[int, ...], tuple[tuple[int, ...], str] | None] = {start: None}

@@ -28,7 +28,9 @@ from connect_iam.analyzer.actions import (
     catalog_classes,
     symbolic_pattern_re,
 )
+from connect_iam.analyzer.automaton import TooLarge, explore_actions
 from connect_iam.analyzer.encode import (
+    AUTOMATON_BUDGET,
     BINARY,
     BOOL,
     DATE,
@@ -139,6 +141,7 @@ class Analysis:
         }
         self._prepared: dict[tuple[int, ...], PreparedPolicySet] = {}
         self._classes: list[ActionClass] | None = None
+        self._others: dict[frozenset[StatementKey], str] | None = None
         self.encoder = Encoder(self.documents, resource_automaton=resource_automaton)
         self.applies: dict[StatementKey, Z] = {}
         for number, document in enumerate(self.documents):
@@ -158,6 +161,30 @@ class Analysis:
         if self._classes is None:
             self._classes = catalog_classes(self.elements, get_catalog())
         return self._classes
+
+    def other_actions(self) -> dict[frozenset[StatementKey], str] | None:
+        """Signatures realized only by action names outside the catalog's classes, each with a
+        shortest witness name (`connect_iam.analyzer.automaton.explore_actions`); None when the
+        automaton passes its budget (the engine then asks z3 with a symbolic action)."""
+        if self._others is None:
+            patterns = sorted({p.casefold() for e in self.elements for p in e.patterns})
+            try:
+                space = explore_actions(patterns, budget=AUTOMATON_BUDGET)
+            except TooLarge:
+                return None
+            index = {p: i for i, p in enumerate(patterns)}
+            seen = {c.signature for c in self.classes()}
+            found: dict[frozenset[StatementKey], str] = {}
+            for vector, name in space.witnesses.items():  # shortest names first
+                signature = frozenset(
+                    e.key
+                    for e in self.elements
+                    if any(vector[index[p.casefold()]] for p in e.patterns) != e.not_action
+                )
+                if signature not in seen:
+                    found.setdefault(signature, name)
+            self._others = found
+        return self._others
 
     # -- formulas -----------------------------------------------------------------------------
 
@@ -275,13 +302,18 @@ def _solve(analysis: Analysis, goal: Goal, max_examples: int, all_statements: bo
             formula = z3.And(formula, goal.scope(analysis, guard, analysis.encoder.resource))
         return formula
 
-    sat_classes: list[tuple[ActionClass, Z]] = []
-    for action_class in analysis.classes():
-        seen_signatures.append(action_class.signature)
-        if not action_class.examples:
-            continue
-        action = action_class.examples[0]
-        signature = action_class.signature
+    # One unit per action signature: catalog classes, then (when the action automaton stays
+    # small) the signatures only non-catalog action names realize, each with a witness name.
+    units: list[tuple[frozenset[StatementKey], str, ActionClass | None]] = []
+    for catalog_class in analysis.classes():
+        seen_signatures.append(catalog_class.signature)
+        if catalog_class.examples:
+            units.append((catalog_class.signature, catalog_class.examples[0], catalog_class))
+    others = analysis.other_actions()
+    if others is not None:
+        units.extend((signature, name, None) for signature, name in others.items())
+    sat_units: list[tuple[frozenset[StatementKey], Z]] = []
+    for signature, action, action_class in units:
 
         def guard(key: StatementKey, signature: frozenset[StatementKey] = signature) -> Z:
             return z3.BoolVal(key in signature)
@@ -296,17 +328,20 @@ def _solve(analysis: Analysis, goal: Goal, max_examples: int, all_statements: bo
             example = _example(analysis, goal, model, action, action_class)
             if isinstance(example, str):
                 return Outcome(Verdict.UNKNOWN, reason=example)
-            sat_classes.append((action_class, formula))
+            sat_units.append((signature, formula))
             granting.update(example.statements)
             if len(outcome.examples) < max_examples:
                 outcome.examples.append(example)
-    symbolic = _symbolic(analysis, goal, solver, seen_signatures, goal_formula)
-    if isinstance(symbolic, str):
-        return Outcome(Verdict.UNKNOWN, reason=symbolic)
-    if symbolic is not None:
-        granting.update(symbolic[0].statements)
-        if len(outcome.examples) < max_examples:
-            outcome.examples.append(symbolic[0])
+    symbolic: tuple[Example, Z, Callable[[StatementKey], Z]] | None = None
+    if others is None:
+        answer = _symbolic(analysis, goal, solver, seen_signatures, goal_formula)
+        if isinstance(answer, str):
+            return Outcome(Verdict.UNKNOWN, reason=answer)
+        symbolic = answer
+        if symbolic is not None:
+            granting.update(symbolic[0].statements)
+            if len(outcome.examples) < max_examples:
+                outcome.examples.append(symbolic[0])
     if not outcome.examples:
         return outcome
     outcome.verdict = Verdict.FOUND
@@ -314,8 +349,8 @@ def _solve(analysis: Analysis, goal: Goal, max_examples: int, all_statements: bo
         for key in relevant:
             if key in granting:
                 continue
-            for action_class, formula in sat_classes:
-                if key not in action_class.signature:
+            for signature, formula in sat_units:
+                if key not in signature:
                     continue
                 result = _check(solver, z3.And(formula, analysis.applies[key]))
                 if result == z3.sat:
@@ -448,6 +483,7 @@ def _example(
         log.warning("analyzer: %s; entries %s", message, entries)
         return message
     resource = _beautify(analysis, goal, action, resource, entries)
+    entries = _fewer_entries(analysis, goal, action, resource, entries)
     positive = analysis.decide(goal.positive, action, resource, entries)
     statements = tuple(
         (goal.positive.policies[int(m.policy_id.rsplit(".", 1)[1]) - 1], m.statement.index)
@@ -475,24 +511,65 @@ def _readable(resource: str) -> list[str]:
     return [c for c in dict.fromkeys((filled, cleaned)) if c != resource]
 
 
+def _confirms(
+    analysis: Analysis, goal: Goal, action: str, resource: str, entries: Sequence[Any]
+) -> bool:
+    try:
+        positive = analysis.decide(goal.positive, action, resource, entries)
+        negative = (
+            analysis.decide(goal.negative, action, resource, entries)
+            if goal.negative is not None
+            else None
+        )
+    except ConnectIamError:
+        return False
+    return positive.decision is EvalDecision.ALLOWED and (
+        negative is None or negative.decision is not EvalDecision.ALLOWED
+    )
+
+
 def _beautify(
     analysis: Analysis, goal: Goal, action: str, resource: str, entries: Sequence[Any]
 ) -> str:
     for candidate in _readable(resource):
-        try:
-            positive = analysis.decide(goal.positive, action, candidate, entries)
-            negative = (
-                analysis.decide(goal.negative, action, candidate, entries)
-                if goal.negative is not None
-                else None
-            )
-        except ConnectIamError:
-            continue
-        if positive.decision is EvalDecision.ALLOWED and (
-            negative is None or negative.decision is not EvalDecision.ALLOWED
-        ):
+        if _confirms(analysis, goal, action, candidate, entries):
             return candidate
     return resource
+
+
+def _fewer_entries(
+    analysis: Analysis,
+    goal: Goal,
+    action: str,
+    resource: str,
+    entries: tuple[dict[str, Any], ...],
+) -> tuple[dict[str, Any], ...]:
+    """A smaller context that the evaluator still confirms: each entry dropped if it can be,
+    else cut to one value if it can be (the solver's model may carry spare values)."""
+    current = list(entries)
+    i = 0
+    while i < len(current):
+        dropped = current[:i] + current[i + 1 :]
+        if _confirms(analysis, goal, action, resource, dropped):
+            current = dropped
+            continue
+        entry = current[i]
+        kind = entry["ContextKeyType"]
+        singles = [
+            [
+                *current[:i],
+                dict(entry, ContextKeyValues=[value], ContextKeyType=k),
+                *current[i + 1 :],
+            ]
+            for value in entry["ContextKeyValues"]
+            for k in dict.fromkeys((kind.removesuffix("List"), kind))
+        ]
+        if len(entry["ContextKeyValues"]) > 1:
+            current = next(
+                (c for c in singles if _confirms(analysis, goal, action, resource, c)), current
+            )
+        i += 1
+    return tuple(current)
 
 
 def _entries(keys: dict[str, KeyModel], model: Any) -> list[dict[str, Any]]:
