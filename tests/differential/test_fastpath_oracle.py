@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connect_iam.evaluator.decide import Caller, decide_resource
-from connect_iam.evaluator.fastpath import FastDecider, pattern_regex
+from connect_iam.evaluator.fastpath import FastDecider
 from connect_iam.evaluator.simulator import policy_set_from_params
-from connect_iam.model.arn import ArnPattern
+from connect_iam.model.arn import ArnPattern, pattern_regex
 from connect_iam.model.context import RequestContext
 
 FIELD_CHARS = st.sampled_from(list("ab:/*?-"))

@@ -13,49 +13,23 @@ the linear-time matcher.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from connect_iam.evaluator.compiled import CompiledStatement, Unresolved, account_of
 from connect_iam.evaluator.decide import Caller, decide_resource
 from connect_iam.evaluator.prepare import PreparedPolicy, PreparedPolicySet
+from connect_iam.model.arn import MAX_REGEX_VALUE, pattern_regex
 from connect_iam.model.context import RequestContext
 from connect_iam.model.decision import EvalDecision, ResourceResult
 from connect_iam.model.policy import Effect
 
-MAX_REGEX_VALUE = 512
-MAX_TAIL_STARS = 2
 MEMO_LIMIT = 200_000
 
 _ALLOWED = EvalDecision.ALLOWED
 _EXPLICIT = EvalDecision.EXPLICIT_DENY
 _IMPLICIT = EvalDecision.IMPLICIT_DENY
-
-
-def pattern_regex(pattern: str) -> str | None:
-    """A regex source equivalent to `ArnPattern(pattern).matches`, or None when unsafe or when
-    the pattern needs the field-spilling search (an ARN pattern with fewer than six fields)."""
-    parts = pattern.split(":", 5)
-    if parts[0] != "arn" or ("*" not in pattern and "?" not in pattern):
-        return _glob(pattern, "*", ".*", ".") if pattern.count("*") <= MAX_TAIL_STARS else None
-    if len(parts) != 6 or parts[5].count("*") > MAX_TAIL_STARS:
-        return None
-    # Six pattern fields need six value fields, one each: a field-final `*` has nothing to spill
-    # into, so header fields are plain globs that cannot cross `:`.
-    header = [_glob(part, "*", "[^:]*", "[^:]") for part in parts[:5]]
-    return ":".join([*header, _glob(parts[5], "*", ".*", ".")])
-
-
-def _glob(text: str, star: str, star_regex: str, one_regex: str) -> str:
-    out: list[str] = []
-    for char in text:
-        if char == star:
-            out.append(star_regex)
-        elif char == "?":
-            out.append(one_regex)
-        else:
-            out.append(re.escape(char))
-    return "".join(out)
 
 
 def _regexable(compiled: CompiledStatement) -> list[str] | None:
@@ -125,6 +99,12 @@ def _side(statements: list[CompiledStatement]) -> _Side:
 
 
 def _join(sources: list[str]) -> re.Pattern[str]:
+    return _compile_alternation(tuple(sources))
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile_alternation(sources: tuple[str, ...]) -> re.Pattern[str]:
+    """Many actions share the same statements: compile each alternation once."""
     return re.compile("|".join(f"(?:{source})" for source in sources), re.DOTALL)
 
 
@@ -255,11 +235,8 @@ class FastDecider:
         for side in plan.org_allows:
             if not side.matches(resource, context, short):
                 return _IMPLICIT
-        if caller is not _NO_CALLER:
-            caller_account = account_of(caller.arn)
-            owner = caller.resource_owner or caller_account
-            if caller_account and owner and caller_account != owner:
-                return _IMPLICIT  # cross-account needs a resource policy, and there is none
+        if caller is not _NO_CALLER and _cross_account(caller):
+            return _IMPLICIT  # cross-account needs a resource policy, and there is none
         for side in plan.allows:
             if not side.matches(resource, context, short):
                 return _IMPLICIT
@@ -267,3 +244,10 @@ class FastDecider:
 
 
 _NO_CALLER = Caller()
+
+
+@functools.lru_cache(maxsize=1024)
+def _cross_account(caller: Caller) -> bool:
+    caller_account = account_of(caller.arn)
+    owner = caller.resource_owner or caller_account
+    return bool(caller_account and owner and caller_account != owner)

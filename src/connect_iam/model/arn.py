@@ -27,11 +27,14 @@ The same rule serves the `Resource`/`NotResource` elements and the `ArnLike`/`Ar
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 
 from connect_iam.model.wildcard import WildcardPattern
 
 _FIELD_COUNT = 6
+MAX_REGEX_VALUE = 512  # longer values take the linear-time matcher
+MAX_TAIL_STARS = 2  # more `*` where `.*` is needed could backtrack badly: linear matcher instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,7 @@ class ArnPattern:
     _simple: bool = field(init=False, repr=False, compare=False)
     _checks: tuple[tuple[int, WildcardPattern], ...] = field(init=False, repr=False, compare=False)
     _first_spill: int = field(init=False, repr=False, compare=False)
+    _regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         parts = self.pattern.split(":", _FIELD_COUNT - 1)
@@ -88,6 +92,8 @@ class ArnPattern:
         # A field that is exactly `*` matches any single field: skip it in the one-to-one pass.
         set_(self, "_checks", tuple((i, p) for i, p in enumerate(fields) if parts[i] != "*"))
         set_(self, "_first_spill", spills.index(True) if True in spills else len(spills))
+        source = pattern_regex(self.pattern)
+        set_(self, "_regex", re.compile(source, re.DOTALL) if source is not None else None)
 
     @classmethod
     def compile(cls, pattern: str) -> ArnPattern:
@@ -96,6 +102,9 @@ class ArnPattern:
 
     def matches(self, arn_text: str) -> bool:
         """Does `arn_text` (an ARN, or any string such as `*`) match this pattern?"""
+        regex = self._regex
+        if regex is not None and len(arn_text) <= MAX_REGEX_VALUE:
+            return regex.fullmatch(arn_text) is not None
         whole = self._whole
         if whole is not None:
             return whole.matches(arn_text)
@@ -151,3 +160,28 @@ def _match_fields(
 @functools.lru_cache(maxsize=8192)
 def _compile(pattern: str) -> ArnPattern:
     return ArnPattern(pattern)
+
+
+@functools.lru_cache(maxsize=8192)
+def pattern_regex(pattern: str) -> str | None:
+    """A regular expression equivalent to `ArnPattern(pattern).matches`, or None.
+
+    None when it could backtrack badly (more than two `*` where `:` may be crossed) or when the
+    pattern needs the field-spilling search (an ARN pattern with fewer than six fields). With six
+    pattern fields a value needs six fields, one each, so a field-final `*` has nothing to spill
+    into and header fields are plain globs that cannot cross `:`. Held equal to the field matcher
+    by tests/differential/test_fastpath_oracle.py.
+    """
+    parts = pattern.split(":", _FIELD_COUNT - 1)
+    if parts[0] != "arn" or ("*" not in pattern and "?" not in pattern):
+        if pattern.count("*") > MAX_TAIL_STARS:
+            return None
+        return _glob_regex(pattern, ".*", ".")
+    if len(parts) != _FIELD_COUNT or parts[-1].count("*") > MAX_TAIL_STARS:
+        return None
+    header = [_glob_regex(part, "[^:]*", "[^:]") for part in parts[:-1]]
+    return ":".join([*header, _glob_regex(parts[-1], ".*", ".")])
+
+
+def _glob_regex(text: str, star: str, one: str) -> str:
+    return "".join(star if c == "*" else one if c == "?" else re.escape(c) for c in text)
