@@ -148,8 +148,8 @@ class ArnCheck:
         if _free(namespace):
             return
         types = namespace_types(catalog, namespace)
-        if not types and not catalog.service_exists(namespace):
-            lower = namespace.lower()
+        lower = namespace.lower()
+        if lower != namespace or (not types and not catalog.service_exists(namespace)):
             sub, path = at(2)
             if lower != namespace and (
                 namespace_types(catalog, lower) or catalog.service_exists(lower)
@@ -204,11 +204,7 @@ class ArnCheck:
                 path=path,
                 suggestion="write the 12-digit account id, or `*` for any account",
             )
-        elif (
-            not account
-            and namespace in _STRICT_ACCOUNT
-            and all(_field_required(t, 4) for t in types)
-        ):
+        elif not account and namespace in _STRICT_ACCOUNT:
             sub, path = at(4)
             yield context.finding(
                 "MISSING_ARN_ACCOUNT",
@@ -429,8 +425,11 @@ class ApplicabilityCheck:
             if a.text != "*" and not _free(a.service)
             for info in context.expand(a.text)
         ]
-        if not actions or any(a.text == "*" or _free(a.service) for a in statement.actions):
+        if any(a.text == "*" or _free(a.service) for a in statement.actions):
             return
+        actions = [info for info in actions if not info.takes_no_resource]
+        if not actions:
+            return  # UNSUPPORTED_RESOURCE_ARN_IN_POLICY says it, per action
         for resource in statement.resources or ():
             if resource.text == "*" or resource.span is None:
                 continue
