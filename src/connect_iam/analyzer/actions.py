@@ -50,8 +50,13 @@ class ActionElement:
 class ActionClass:
     signature: frozenset[StatementKey]
     examples: list[str] = field(default_factory=list)  # catalog actions, first few
-    size: int = 0  # how many catalog actions (services folded into one count as their size)
+    size: int = 0  # catalog actions counted so far (the services in `unread` are not counted)
     services: list[str] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # member services whose file was not read
+
+    def catalog_size(self, catalog: ServiceCatalog) -> int:
+        """How many catalog actions share this signature (reads the `unread` services)."""
+        return self.size + sum(len(catalog.actions(prefix)) for prefix in self.unread)
 
 
 _EXAMPLES = 3
@@ -126,13 +131,18 @@ def catalog_classes(
         pending.setdefault(signature, []).append(prefix)
     for signature, members in pending.items():
         example: str | None = None
-        for prefix in members:
+        read = len(members)  # services read looking for an example action
+        count = 0
+        for position, prefix in enumerate(members):
             actions = catalog.actions(prefix)
             if actions:
                 example = actions[0].qualified_name
+                count = len(actions)
+                read = position + 1
                 break
-        add(signature, example, 0, members[0])
+        add(signature, example, count, members[0])
         classes[signature].services.extend(m for m in members[1:6])
+        classes[signature].unread.extend(members[read:])
     return list(classes.values())
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from connect_iam.catalog import get_catalog
 from connect_iam.model.policy import PolicyDocument, PolicyType, Statement
 
 MAX_ROWS = 200
@@ -48,7 +49,7 @@ def _rows(outcome: Any, documents: Sequence[PolicyDocument], offset: int) -> lis
             count = None
         else:
             actions = list(action_class.examples)
-            count = action_class.size
+            count = action_class.catalog_size(get_catalog())
         rows.append(
             {
                 "actions": actions,

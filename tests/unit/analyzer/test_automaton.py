@@ -160,3 +160,19 @@ def test_budget_fallback_keeps_answers(monkeypatch: pytest.MonkeyPatch, budget: 
     assert check_no_new_access(narrow, wide)["result"] == "PASS"
     actions = {example["action"].partition(":")[0].lower() for example in failed["examples"]}
     assert actions - {"connect"}  # a non-catalog or non-connect action is new access too
+
+
+def test_diff_counts_services_matched_only_by_service_patterns() -> None:
+    """A row's catalogActions counts every catalog action of the class, also in services that
+    only `*` / `service:*` patterns name (their files are read for the count)."""
+    from connect_iam.analyzer.diff import diff_policies
+    from connect_iam.catalog import get_catalog
+
+    old = doc({"Effect": "Allow", "Action": "connect:*", "Resource": "*"})
+    new = doc({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    result = diff_policies([old], [new])
+    assert result["result"] == "CHANGED" and not result["lost"]
+    catalog = get_catalog()
+    expected = sum(len(catalog.actions(p)) for p in catalog.service_prefixes() if p != "connect")
+    counted = [row["catalogActions"] for row in result["gained"] if row["catalogActions"]]
+    assert counted == [expected]
