@@ -1,8 +1,7 @@
 """Each seed policy gets exactly the findings connect-model.md §3 lists, at the right lines.
 
-Rules: Access Analyzer policy-check reference
-(https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html) for
-the AA codes; docs/checks.md for ours; docs/checks.md "Seed policies" maps each finding to its §3 item.
+Rules: the Access Analyzer policy-check reference (AA codes, linked from each finding) and
+docs/checks.md (our codes; its "Seed policies" table maps each finding to its §3 item).
 """
 
 from __future__ import annotations
