@@ -6,11 +6,12 @@ action by the owning policy), does it name this resource, do its conditions hold
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
 from connect_iam.evaluator.conditions import CompiledCondition, compile_condition, condition_matches
-from connect_iam.model.arn import ArnPattern
+from connect_iam.model.arn import MAX_REGEX_VALUE, ArnPattern, alternation, pattern_regex
 from connect_iam.model.context import ContextEntry, RequestContext
 from connect_iam.model.operators import ConditionOperator
 from connect_iam.model.policy import (
@@ -125,6 +126,8 @@ class CompiledStatement:
     not_principal: bool
     clauses: tuple[CompiledClause, ...]
     condition_keys: tuple[str, ...]  # as written, for MissingContextValues
+    # All Resource patterns as one regex, when each has an exact safe translation (model.arn).
+    resource_regex: re.Pattern[str] | None = None
 
     def names_action(self, action: str) -> bool:
         hit = any(pattern.matches(action) for pattern in self.action_patterns)
@@ -134,6 +137,9 @@ class CompiledStatement:
         """Resource / NotResource; Unresolved propagates (the statement does not apply)."""
         if self.resources is None:
             return True
+        regex = self.resource_regex
+        if regex is not None and len(resource) <= MAX_REGEX_VALUE:
+            return (regex.fullmatch(resource) is not None) != self.not_resource
         hit = False
         for compiled in self.resources:
             if compiled.matches(resource, context):
@@ -205,10 +211,16 @@ def compile_statement(statement: Statement, policy: PolicyDocument) -> CompiledS
         WildcardPattern.compile(action.text, ignore_case=True) for action in statement.actions
     )
     resources = None
+    resource_regex = None
     if statement.resources is not None:
         resources = tuple(
             _compile_resource(resource.text, substitutes) for resource in statement.resources
         )
+        sources = [
+            pattern_regex(r.pattern.pattern) if r.pattern is not None else None for r in resources
+        ]
+        if sources and all(source is not None for source in sources):
+            resource_regex = alternation(tuple(s for s in sources if s is not None))
     clauses = tuple(
         _compile_clause(clause, substitutes)
         for clause in statement.conditions
@@ -225,6 +237,7 @@ def compile_statement(statement: Statement, policy: PolicyDocument) -> CompiledS
         not_principal=statement.not_principal,
         clauses=clauses,
         condition_keys=tuple(dict.fromkeys(clause.key for clause in statement.conditions)),
+        resource_regex=resource_regex,
     )
 
 

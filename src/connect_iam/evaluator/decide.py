@@ -15,7 +15,7 @@ from connect_iam.evaluator.compiled import (
     Unresolved,
     account_of,
 )
-from connect_iam.evaluator.prepare import PreparedPolicy, PreparedPolicySet
+from connect_iam.evaluator.prepare import Candidates, PreparedPolicy, PreparedPolicySet
 from connect_iam.model.context import RequestContext
 from connect_iam.model.decision import EvalDecision, MatchedStatement, PolicyRole, ResourceResult
 from connect_iam.model.policy import Effect
@@ -44,36 +44,37 @@ class Caller:
 
 def _evaluate_policy(
     prepared: PreparedPolicy,
-    action: str,
+    candidates: tuple[CompiledStatement, ...],
     resource: str,
     context: RequestContext,
     caller: Caller,
     buckets: Buckets,
     missing: dict[str, None] | None,
 ) -> None:
-    for compiled in prepared.candidates(action):
+    with_principal = prepared.role is PolicyRole.RESOURCE or prepared.role is PolicyRole.RCP
+    for compiled in candidates:
+        match = PrincipalMatch.EXACT
         try:
             if not compiled.names_resource(resource, context):
                 continue
-            if prepared.role is PolicyRole.RESOURCE or prepared.role is PolicyRole.RCP:
+            if with_principal:
                 match = compiled.principal_match(caller.arn)
                 if match is PrincipalMatch.NONE:
                     continue
-            else:
-                match = PrincipalMatch.EXACT
-            if missing is not None:
-                _note_missing(compiled, context, missing, prepared.role)
-            if not compiled.conditions_hold(context):
-                continue
+            if compiled.clauses:
+                if missing is not None:
+                    for key in compiled.condition_keys:
+                        if context.get(key) is None:
+                            missing[key] = None
+                if not compiled.conditions_hold(context):
+                    continue
         except Unresolved as unresolved:
             # A variable without a value makes the statement invalid: it neither allows nor
             # denies (IAM: policy variables; the Deny reading is our documented decision).
-            if missing is not None and prepared.role not in (PolicyRole.SCP, PolicyRole.RCP):
+            if missing is not None:
                 missing[unresolved.key] = None
             continue
-        matched = MatchedStatement(
-            prepared.input.policy_id, prepared.role, prepared.input.source_type, compiled.statement
-        )
+        matched = prepared.matched[compiled.statement.index]
         if compiled.effect is Effect.DENY:
             buckets.denies.append(matched)
         else:
@@ -82,27 +83,18 @@ def _evaluate_policy(
                 buckets.principal_match = match
 
 
-def _note_missing(
-    compiled: CompiledStatement, context: RequestContext, missing: dict[str, None], role: PolicyRole
-) -> None:
-    if role is PolicyRole.SCP or role is PolicyRole.RCP:
-        return  # the simulator leaves SCP keys out of MissingContextValues
-    for key in compiled.condition_keys:
-        if context.get(key) is None:
-            missing[key] = None
-
-
 def _group(
-    policies: tuple[PreparedPolicy, ...],
-    action: str,
+    candidates: Candidates,
     resource: str,
     context: RequestContext,
     caller: Caller,
     missing: dict[str, None] | None,
 ) -> Buckets:
+    if not candidates:
+        return Buckets()
     buckets = Buckets()
-    for prepared in policies:
-        _evaluate_policy(prepared, action, resource, context, caller, buckets, missing)
+    for prepared, statements in candidates:
+        _evaluate_policy(prepared, statements, resource, context, caller, buckets, missing)
     return buckets
 
 
@@ -117,28 +109,20 @@ def decide_resource(
 ) -> ResourceResult:
     """Decide `action` on `resource` (IAM: evaluation logic, §1.3–§1.5 of our notes)."""
     missing: dict[str, None] = {}
-    identity = _group(policy_set.identity, action, resource, context, caller, missing)
+    plan = policy_set.plan(action)
+    identity = _group(plan.identity, resource, context, caller, missing)
     boundary = (
-        _group((policy_set.boundary,), action, resource, context, caller, missing)
-        if policy_set.boundary
-        else None
+        None if plan.boundary is None else _group(plan.boundary, resource, context, caller, missing)
     )
     resource_policy = (
-        _group((policy_set.resource,), action, resource, context, caller, missing)
-        if policy_set.resource
-        else None
+        None if plan.resource is None else _group(plan.resource, resource, context, caller, missing)
     )
     session = (
-        _group(policy_set.session, action, resource, context, caller, missing)
-        if policy_set.session is not None
-        else None
+        None if plan.session is None else _group(plan.session, resource, context, caller, missing)
     )
-    scps = [
-        _group(level, action, resource, context, caller, None) for level in policy_set.scp_levels
-    ]
-    rcps = [
-        _group(level, action, resource, context, caller, None) for level in policy_set.rcp_levels
-    ]
+    # SCP and RCP keys stay out of MissingContextValues, as in AWS's simulator.
+    scps = [_group(level, resource, context, caller, None) for level in plan.scp_levels]
+    rcps = [_group(level, resource, context, caller, None) for level in plan.rcp_levels]
 
     caller_account = account_of(caller.arn)
     # The simulator takes the owner from ResourceOwner, defaulting to the caller's account; it does

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from connect_iam.evaluator.compiled import CompiledStatement, Unresolved, account_of
 from connect_iam.evaluator.decide import Caller, decide_resource
 from connect_iam.evaluator.prepare import PreparedPolicy, PreparedPolicySet
-from connect_iam.model.arn import MAX_REGEX_VALUE, pattern_regex
+from connect_iam.model.arn import MAX_REGEX_VALUE, alternation, pattern_regex
 from connect_iam.model.context import RequestContext
 from connect_iam.model.decision import EvalDecision, ResourceResult
 from connect_iam.model.policy import Effect
@@ -99,13 +99,7 @@ def _side(statements: list[CompiledStatement]) -> _Side:
 
 
 def _join(sources: list[str]) -> re.Pattern[str]:
-    return _compile_alternation(tuple(sources))
-
-
-@functools.lru_cache(maxsize=4096)
-def _compile_alternation(sources: tuple[str, ...]) -> re.Pattern[str]:
-    """Many actions share the same statements: compile each alternation once."""
-    return re.compile("|".join(f"(?:{source})" for source in sources), re.DOTALL)
+    return alternation(tuple(sources))
 
 
 @dataclass(frozen=True, slots=True)

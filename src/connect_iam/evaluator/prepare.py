@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from connect_iam.evaluator.compiled import CompiledStatement, compile_statement
-from connect_iam.model.decision import PolicyRole
+from connect_iam.model.decision import MatchedStatement, PolicyRole
 from connect_iam.model.policy import PolicyDocument
 
 
@@ -35,6 +35,8 @@ class PreparedPolicy:
     _by_service: dict[str, tuple[CompiledStatement, ...]] = field(default_factory=dict)
     _everywhere: tuple[CompiledStatement, ...] = ()
     _by_action: dict[str, tuple[CompiledStatement, ...]] = field(default_factory=dict)
+    # What an explanation says about each statement, built once (keyed by statement index).
+    matched: dict[int, MatchedStatement] = field(default_factory=dict)
 
     @classmethod
     def build(cls, policy_input: PolicyInput, role: PolicyRole, indexed: bool) -> PreparedPolicy:
@@ -43,6 +45,12 @@ class PreparedPolicy:
             for statement in policy_input.policy.statements
         )
         prepared = cls(policy_input, role, compiled, indexed)
+        prepared.matched = {
+            c.statement.index: MatchedStatement(
+                policy_input.policy_id, role, policy_input.source_type, c.statement
+            )
+            for c in compiled
+        }
         if indexed:
             prepared._index()
         return prepared
@@ -89,6 +97,22 @@ def _literal_service(service: str) -> bool:
     return "*" not in service and "?" not in service
 
 
+Candidates = tuple[tuple[PreparedPolicy, tuple[CompiledStatement, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionPlan:
+    """For one action, each role's policies paired with their candidate statements; policies
+    without a candidate are left out, so a request only touches statements that can apply."""
+
+    identity: Candidates
+    boundary: Candidates | None
+    resource: Candidates | None
+    session: Candidates | None
+    scp_levels: tuple[Candidates, ...]
+    rcp_levels: tuple[Candidates, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedPolicySet:
     """Everything that takes part in one principal's decisions (IAM: policy evaluation logic)."""
@@ -99,6 +123,31 @@ class PreparedPolicySet:
     session: tuple[PreparedPolicy, ...] | None = None
     scp_levels: tuple[tuple[PreparedPolicy, ...], ...] = ()
     rcp_levels: tuple[tuple[PreparedPolicy, ...], ...] = ()
+    _plans: dict[str, ActionPlan] = field(default_factory=dict, compare=False, repr=False)
+
+    def plan(self, action: str) -> ActionPlan:
+        """The candidates of every role for `action` (case-insensitive), cached per action."""
+        key = action.lower()
+        found = self._plans.get(key)
+        if found is not None:
+            return found
+
+        def pick(policies: tuple[PreparedPolicy, ...]) -> Candidates:
+            pairs = ((p, p.candidates(action)) for p in policies)
+            return tuple((p, c) for p, c in pairs if c)
+
+        built = ActionPlan(
+            identity=pick(self.identity),
+            boundary=pick((self.boundary,)) if self.boundary else None,
+            resource=pick((self.resource,)) if self.resource else None,
+            session=pick(self.session) if self.session is not None else None,
+            scp_levels=tuple(pick(level) for level in self.scp_levels),
+            rcp_levels=tuple(pick(level) for level in self.rcp_levels),
+        )
+        if len(self._plans) > 50_000:
+            self._plans.clear()
+        self._plans[key] = built
+        return built
 
     def all_policies(self) -> tuple[PreparedPolicy, ...]:
         out: list[PreparedPolicy] = list(self.identity)

@@ -185,3 +185,9 @@ def pattern_regex(pattern: str) -> str | None:
 
 def _glob_regex(text: str, star: str, one: str) -> str:
     return "".join(star if c == "*" else one if c == "?" else re.escape(c) for c in text)
+
+
+@functools.lru_cache(maxsize=4096)
+def alternation(sources: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled regex matching any of `sources` (statements share patterns: compile once)."""
+    return re.compile("|".join(f"(?:{source})" for source in sources), re.DOTALL)
