@@ -61,6 +61,41 @@ def generated(seed: int, count: int = 50) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
+def with_variable(policy: str) -> str:
+    """One more statement whose Resource holds a policy variable: the resource is then a z3
+    string (docs/analysis.md, Encoding 3, fallback) instead of automaton atoms."""
+    doc = json.loads(policy)
+    doc["Statement"].append(
+        {
+            "Effect": "Allow",
+            "Action": "connect:DescribeUser",
+            "Resource": "arn:aws:connect:us-west-2:111122223333:instance/i-1/agent/${aws:username}",
+        }
+    )
+    return json.dumps(doc)
+
+
+def as_public(policy: str) -> str:
+    """The statements as a resource policy granting to everyone."""
+    doc = json.loads(policy)
+    for statement in doc["Statement"]:
+        statement["Principal"] = "*"
+    return json.dumps(doc)
+
+
+def distinct_arns(seed: int) -> str:
+    """Stress beyond the target: every statement adds two ARNs of its own (106 patterns)."""
+    doc = json.loads(generated(seed))
+    instance = "arn:aws:connect:us-west-2:111122223333:instance"
+    for index, statement in enumerate(doc["Statement"]):
+        statement["Resource"] = [
+            *statement["Resource"],
+            f"{instance}/i-{seed % 7}{index}/queue/*",
+            f"arn:aws:connect:*:111122223333:instance/*/agent/u{index}?",
+        ]
+    return json.dumps(doc)
+
+
 def timed(label: str, call: Callable[[], dict[str, Any]], target: float) -> None:
     start = time.perf_counter()
     result = call()
@@ -141,6 +176,23 @@ def main() -> None:
             ),
             10,
         )
+    a, b = generated(0), generated(100)
+    timed(
+        "check_no_new_access gen0 + variable vs gen100 (z3 strings)",
+        lambda: check_no_new_access(with_variable(a), b),
+        10,
+    )
+    timed(
+        "check_no_public_access gen0 as resource policy",
+        lambda: check_no_public_access(as_public(a), "AWS::SQS::Queue"),
+        10,
+    )
+    print("stress: 50 statements with 2 own ARNs each (string fallback)")
+    timed(
+        "check_no_new_access distinct0 vs distinct100",
+        lambda: check_no_new_access(distinct_arns(0), distinct_arns(100)),
+        10,
+    )
 
 
 if __name__ == "__main__":

@@ -133,12 +133,12 @@ def catalog_classes(
         example: str | None = None
         read = len(members)  # services read looking for an example action
         count = 0
-        for position, prefix in enumerate(members):
+        for done, prefix in enumerate(members, start=1):
             actions = catalog.actions(prefix)
             if actions:
                 example = actions[0].qualified_name
                 count = len(actions)
-                read = position + 1
+                read = done
                 break
         add(signature, example, count, members[0])
         classes[signature].services.extend(m for m in members[1:6])
