@@ -6,6 +6,10 @@ The first kind are joined into one alternation per role and effect, so a whole p
 checked with a couple of C-level `fullmatch` calls. Everything else goes through the compiled
 statements, exactly as the explaining path does; `tests/differential` holds both paths equal.
 
+Decisions and explanations are memoized by (action, resource, caller, and the request's entries
+for the context keys the action's statements read): the result is a pure function of that key,
+so reusing it is exact, and batches such as CloudTrail replays repeat keys a lot.
+
 Regular expressions are only used where they cannot blow up: at most two `*` in the part of the
 pattern that may contain `:` and values of at most 512 characters. Anything else falls back to
 the linear-time matcher.
@@ -19,9 +23,9 @@ from dataclasses import dataclass
 
 from connect_iam.evaluator.compiled import CompiledStatement, Unresolved, account_of
 from connect_iam.evaluator.decide import Caller, decide_resource
-from connect_iam.evaluator.prepare import PreparedPolicy, PreparedPolicySet
+from connect_iam.evaluator.prepare import ActionPlan, PreparedPolicy, PreparedPolicySet
 from connect_iam.model.arn import MAX_REGEX_VALUE, alternation, pattern_regex
-from connect_iam.model.context import RequestContext
+from connect_iam.model.context import ContextEntry, RequestContext
 from connect_iam.model.decision import EvalDecision, ResourceResult
 from connect_iam.model.policy import Effect
 
@@ -125,7 +129,12 @@ class _Plan:
     org_allows: tuple[_Side, ...]  # RCP then SCP levels: each must match
     allows: tuple[_Side, ...]  # identity, then boundary and session when present: each must match
     nothing_matches: bool  # no statement of any policy names the action: implicit deny
-    context_free: bool  # no condition or variable anywhere: the decision depends on the ARN only
+    # The context keys any candidate statement reads (conditions, variables), lowercased: the
+    # result depends on the context only through their entries.
+    keys: tuple[str, ...]
+
+    def fingerprint(self, context: RequestContext) -> tuple[ContextEntry | None, ...]:
+        return tuple([context.get(key) for key in self.keys]) if self.keys else ()
 
 
 class FastDecider:
@@ -135,10 +144,11 @@ class FastDecider:
         self.policy_set = policy_set
         self._plans: dict[str, _Plan] = {}
         self._general = policy_set.resource is not None
-        # Decisions and explanations of context-free plans, keyed by (action, resource, caller):
-        # pure functions of the key, so reusing them is exact. Bounded; cleared when full.
-        self._decisions: dict[tuple[str, str, Caller | None], EvalDecision] = {}
-        self._explanations: dict[tuple[str, str, Caller | None], ResourceResult] = {}
+        # Decisions and explanations keyed by (action, resource, caller, the entries of the keys
+        # the action's statements read): pure functions of that key, so reusing them is exact.
+        # Bounded; cleared when full.
+        self._decisions: dict[_MemoKey, EvalDecision] = {}
+        self._explanations: dict[_MemoKey, ResourceResult] = {}
 
     def _plan(self, action: str) -> _Plan:
         ps = self.policy_set
@@ -159,10 +169,11 @@ class FastDecider:
             org_allows=tuple(g.allow for g in (*rcps, *scps)),
             allows=tuple(g.allow for g in (identity, boundary, session) if g is not None),
             nothing_matches=nothing,
-            context_free=all(not side.rest for g in every for side in (g.allow, g.deny)),
+            keys=_referenced_keys(ps.plan(action)),
         )
         if len(self._plans) > 50_000:
             self._plans.clear()
+        self._plans[action] = plan
         self._plans[action.lower()] = plan
         return plan
 
@@ -174,18 +185,18 @@ class FastDecider:
         caller: Caller | None = None,
     ) -> EvalDecision:
         """The decision `decide_resource` would give, faster and without explanations."""
-        key = (action, resource, caller)
+        plan = self._plans.get(action) or self._plans.get(action.lower()) or self._plan(action)
+        key = (action, resource, caller, plan.fingerprint(context), True)
         known = self._decisions.get(key)
         if known is not None:
             return known
         if self._general:
-            return self.explain(action, resource, context, caller).decision
-        plan = self._plans.get(action.lower()) or self._plan(action)
-        decision = self._decide(plan, resource, context, caller or _NO_CALLER)
-        if plan.context_free:
-            if len(self._decisions) >= MEMO_LIMIT:
-                self._decisions.clear()
-            self._decisions[key] = decision
+            decision = self.explain(action, resource, context, caller).decision
+        else:
+            decision = self._decide(plan, resource, context, caller or _NO_CALLER)
+        if len(self._decisions) >= MEMO_LIMIT:
+            self._decisions.clear()
+        self._decisions[key] = decision
         return decision
 
     def explain(
@@ -197,10 +208,11 @@ class FastDecider:
         *,
         explicit_resource: bool = True,
     ) -> ResourceResult:
-        """`decide_resource`, reusing the explanation when the plan does not read the context."""
-        key = (action, resource, caller)
+        """`decide_resource`, reusing explanations of requests that agree on what it reads."""
+        plan = self._plans.get(action) or self._plans.get(action.lower()) or self._plan(action)
+        key = (action, resource, caller, plan.fingerprint(context), explicit_resource)
         known = self._explanations.get(key)
-        if known is not None and explicit_resource:
+        if known is not None:
             return known
         result = decide_resource(
             self.policy_set,
@@ -210,11 +222,9 @@ class FastDecider:
             caller or _NO_CALLER,
             explicit_resource=explicit_resource,
         )
-        plan = self._plans.get(action.lower()) or self._plan(action)
-        if plan.context_free and explicit_resource and self.policy_set.resource is None:
-            if len(self._explanations) >= MEMO_LIMIT:
-                self._explanations.clear()
-            self._explanations[key] = result
+        if len(self._explanations) >= MEMO_LIMIT:
+            self._explanations.clear()
+        self._explanations[key] = result
         return result
 
     def _decide(
@@ -238,6 +248,25 @@ class FastDecider:
 
 
 _NO_CALLER = Caller()
+_MemoKey = tuple[str, str, Caller | None, tuple[ContextEntry | None, ...], bool]
+
+
+def _referenced_keys(plan: ActionPlan) -> tuple[str, ...]:
+    """Every context key a candidate statement of any role reads, lowercased, in a fixed order."""
+    groups = [plan.identity, plan.boundary, plan.resource, plan.session]
+    groups += [*plan.scp_levels, *plan.rcp_levels]
+    keys: dict[str, None] = {}
+    for candidates in groups:
+        for _, statements in candidates or ():
+            for compiled in statements:
+                for clause in compiled.clauses:
+                    keys[clause.key] = None
+                    for template in clause.templates:
+                        keys.update((v.key.lower(), None) for v in template.variables)
+                for resource in compiled.resources or ():
+                    if resource.template is not None:
+                        keys.update((v.key.lower(), None) for v in resource.template.variables)
+    return tuple(keys)
 
 
 @functools.lru_cache(maxsize=1024)

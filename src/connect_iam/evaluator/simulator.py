@@ -11,9 +11,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connect_iam.errors import PolicyError, RequestError
+
+if TYPE_CHECKING:
+    from connect_iam.catalog import ActionInfo, ResourceTypeInfo
 from connect_iam.evaluator.decide import Caller, decide_resource
 from connect_iam.evaluator.fastpath import FastDecider
 from connect_iam.evaluator.prepare import PolicyInput, PreparedPolicySet, prepare
@@ -296,19 +299,27 @@ def simulate_action(
 
 
 @functools.lru_cache(maxsize=4096)
+def _action_catalog(action: str) -> tuple[ActionInfo | None, tuple[ResourceTypeInfo, ...], bool]:
+    """The action's catalog entry, its resource types, and whether its service exists."""
+    from connect_iam.catalog import get_catalog
+
+    catalog = get_catalog()
+    info = catalog.action(action)
+    types = catalog.resource_types_for_action(info) if info is not None else ()
+    return info, types, catalog.service_exists(action.split(":", 1)[0])
+
+
+@functools.lru_cache(maxsize=4096)
 def _catalog_notes(
     action: str, resources: tuple[str, ...] | None
 ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], tuple[str, ...]]:
     """What the catalog knows about the request: unknown actions, which resource type each ARN
     is, and required resource types the request does not name. Notes never change a decision."""
-    from connect_iam.catalog import get_catalog
-
-    catalog = get_catalog()
-    info = catalog.action(action)
+    info, types, known_service = _action_catalog(action)
     warnings: list[str] = []
     if info is None:
         service = action.split(":", 1)[0]
-        if not catalog.service_exists(service):
+        if not known_service:
             warnings.append(
                 f"`{service}` is not a known service prefix; `{action}` matches only "
                 "patterns that name it literally"
@@ -324,7 +335,7 @@ def _catalog_notes(
     typed: list[tuple[str, str]] = []
     covered: set[str] = set()
     for arn in resources:
-        matches = catalog.match_resource_types(info, arn)
+        matches = [t for t in types if t.matches(arn)]
         if not matches:
             if not info.resource_types:
                 warnings.append(
