@@ -45,17 +45,17 @@ from pathlib import Path
 from typing import Any
 
 from connect_iam.errors import NoSuchEntityError, RequestError
-from connect_iam.evaluator.prepare import PolicyInput, PreparedPolicySet, prepare
+from connect_iam.evaluator.prepare import PolicyInput, PreparedPolicySet
 from connect_iam.evaluator.simulator import (
     SHAPE_PER_ACTION,
     SHAPE_PER_RESOURCE,
-    _levels,
     _policy,
     _string_list,
     check_parameters,
     context_keys,
     evaluation_results,
     paginate,
+    policy_inputs_from_params,
     request_from_params,
     simulate,
 )
@@ -563,53 +563,15 @@ def principal_policy_set(
     arn = _source_arn(params)
     exclusions = exclusions_from_params(params)
     found = snapshot.policies_of(arn, exclusions)
-    identity = list(found.identity)
-    identity.extend(
-        _policy(text, f"PolicyInputList.{i}", PolicyType.IDENTITY)
-        for i, text in enumerate(_string_list(params, "PolicyInputList"), 1)
-    )
-    boundary = found.boundary
-    boundaries = _string_list(params, "PermissionsBoundaryPolicyInputList")
-    if len(boundaries) > 1:
-        raise RequestError("you can input only one permissions boundary")
-    if boundaries:
-        boundary = _policy(
-            boundaries[0], "PermissionsBoundaryPolicyInputList.1", PolicyType.BOUNDARY
-        )
-    resource = None
-    if params.get("ResourcePolicy") is not None:
-        text = params["ResourcePolicy"]
-        if not isinstance(text, str):
-            raise RequestError("parameter `ResourcePolicy` must be a string")
-        resource = _policy(text, "ResourcePolicy", PolicyType.RESOURCE)
-    session = None
-    if "SessionPolicyInputList" in params:
-        session = [
-            _policy(text, f"SessionPolicyInputList.{i}", PolicyType.SESSION)
-            for i, text in enumerate(_string_list(params, "SessionPolicyInputList"), 1)
-        ]
-    scps = _levels(
-        params,
-        "OrderedOrganizationPolicyInputList",
-        "ServiceControlPolicyInputList",
-        PolicyType.SCP,
-    )
+    given = policy_inputs_from_params(params, identity_required=False)
+    # The principal's own policies come first; a boundary given as a parameter replaces the
+    # attached one (IAM API: SimulatePrincipalPolicy PermissionsBoundaryPolicyInputList).
+    given.identity = [*found.identity, *given.identity]
+    if given.boundary is None:
+        given.boundary = found.boundary
     if "scp" in exclusions.types:
-        scps = []
-    rcps = _levels(
-        params,
-        "OrderedResourceControlPolicyInputList",
-        "ResourceControlPolicyInputList",
-        PolicyType.RCP,
-    )
-    prepared = prepare(
-        identity,
-        boundary=boundary,
-        resource=resource,
-        session=session,
-        scp_levels=scps,
-        rcp_levels=rcps,
-    )
+        given.scp_levels = []
+    prepared = given.prepare()
     return prepared, found.entity
 
 

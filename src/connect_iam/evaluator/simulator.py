@@ -127,10 +127,32 @@ def _levels(
     return levels
 
 
-def policy_set_from_params(
+@dataclass(slots=True, kw_only=True)
+class PolicyInputs:
+    """The parsed policies of a simulation request, by role, before compilation."""
+
+    identity: list[PolicyInput]
+    boundary: PolicyInput | None
+    resource: PolicyInput | None
+    session: list[PolicyInput] | None
+    scp_levels: list[list[PolicyInput]]
+    rcp_levels: list[list[PolicyInput]]
+
+    def prepare(self) -> PreparedPolicySet:
+        return prepare(
+            self.identity,
+            boundary=self.boundary,
+            resource=self.resource,
+            session=self.session,
+            scp_levels=self.scp_levels,
+            rcp_levels=self.rcp_levels,
+        )
+
+
+def policy_inputs_from_params(
     params: Mapping[str, Any], *, identity_required: bool = True
-) -> PreparedPolicySet:
-    """Parse and compile every policy of a SimulateCustomPolicy request."""
+) -> PolicyInputs:
+    """Parse every policy of a SimulateCustomPolicy / SimulatePrincipalPolicy request."""
     identity = [
         _policy(text, f"PolicyInputList.{i}", PolicyType.IDENTITY)
         for i, text in enumerate(
@@ -157,26 +179,31 @@ def policy_set_from_params(
             _policy(text, f"SessionPolicyInputList.{i}", PolicyType.SESSION)
             for i, text in enumerate(_string_list(params, "SessionPolicyInputList"), 1)
         ]
-    scps = _levels(
-        params,
-        "OrderedOrganizationPolicyInputList",
-        "ServiceControlPolicyInputList",
-        PolicyType.SCP,
-    )
-    rcps = _levels(
-        params,
-        "OrderedResourceControlPolicyInputList",
-        "ResourceControlPolicyInputList",
-        PolicyType.RCP,
-    )
-    return prepare(
-        identity,
+    return PolicyInputs(
+        identity=identity,
         boundary=boundary,
         resource=resource,
         session=session,
-        scp_levels=scps,
-        rcp_levels=rcps,
+        scp_levels=_levels(
+            params,
+            "OrderedOrganizationPolicyInputList",
+            "ServiceControlPolicyInputList",
+            PolicyType.SCP,
+        ),
+        rcp_levels=_levels(
+            params,
+            "OrderedResourceControlPolicyInputList",
+            "ResourceControlPolicyInputList",
+            PolicyType.RCP,
+        ),
     )
+
+
+def policy_set_from_params(
+    params: Mapping[str, Any], *, identity_required: bool = True
+) -> PreparedPolicySet:
+    """Parse and compile every policy of a SimulateCustomPolicy request."""
+    return policy_inputs_from_params(params, identity_required=identity_required).prepare()
 
 
 def request_from_params(params: Mapping[str, Any]) -> SimulationRequest:
