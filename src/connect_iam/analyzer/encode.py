@@ -68,7 +68,7 @@ _GROUP = {
 _RESERVED = ("\ue000", "\ue001")
 
 # Past these sizes the resource space is left to z3's string solver (exact, but slower).
-AUTOMATON_BUDGET = 100_000  # product states
+AUTOMATON_BUDGET = 20_000  # product states (a few seconds of exploration at most)
 VECTOR_BUDGET = 4_096  # realizable atom vectors
 
 
