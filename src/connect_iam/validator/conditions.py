@@ -256,6 +256,11 @@ class ConditionsCheck:
             actions.extend(context.expand(action.text))
         if not actions or any(_supports(context, a, canonical) for a in actions):
             return
+        if info.service != "aws" and info.service not in {a.service for a in actions}:
+            # Another service's key (`lambda:SourceFunctionArn`, `glue:RoleAssumedBy`) is set on
+            # requests that service makes with the caller's credentials, whatever the action:
+            # the catalog cannot tell us it is absent.
+            return
         action_names = [a.qualified_name for a in actions]
         yield context.finding(
             "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
@@ -267,14 +272,19 @@ class ConditionsCheck:
 
 
 def _supports(context: CheckContext, action: ActionInfo, canonical: str) -> bool:
-    if any(k.lower() == canonical for k in action.condition_keys):
-        return True
+    """Does the action list the key? A templated key (`.../${TagKey}`) is listed by any key of
+    its family: the data sometimes uses a sample name (`secretsmanager:ResourceTag/tag-key`)."""
+    family = canonical.split("${", 1)[0] if "${" in canonical else None
+    keys = [*action.condition_keys]
     for resource in action.resource_types:
-        if any(k.lower() == canonical for k in resource.condition_keys):
+        keys.extend(resource.condition_keys)
+    for info in context.types_of(action):
+        keys.extend(info.condition_keys)
+    for key in keys:
+        lowered = key.lower()
+        if lowered == canonical or (family is not None and lowered.startswith(family)):
             return True
-    return any(
-        k.lower() == canonical for info in context.types_of(action) for k in info.condition_keys
-    )
+    return False
 
 
 def _parses(family: OperatorFamily, value: str) -> bool:
