@@ -22,7 +22,14 @@ EXIT_USAGE = 2
 EXIT_UNKNOWN = 3
 
 # One entry per subcommand module in connect_iam.cli, in --help order.
-SUBCOMMANDS: tuple[str, ...] = ("simulate", "test_suite", "simulate_principal", "check", "diff", "validate")
+SUBCOMMANDS: tuple[str, ...] = (
+    "simulate",
+    "simulate_principal",
+    "test_suite",
+    "validate",
+    "check",
+    "diff",
+)
 
 
 class _Parser(argparse.ArgumentParser):
