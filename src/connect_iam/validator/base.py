@@ -2,18 +2,28 @@
 
 A check is an object with a `name` and a `run(context)` that yields findings (sqlglot's optimizer
 rules are the model: one module per family, an ordered tuple, a Protocol). The context is built
-once per policy: the parse result, the catalog, a JSON-path index of the tree (so a finding can
-carry Access Analyzer's `path`), and caches for action expansion and resource-type matching.
+once per policy: the parse result, the catalog, a way to find the JSON path of a node (so a finding
+can carry Access Analyzer's `path`), and caches for action expansion and resource-type matching.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from connect_iam.catalog import ActionInfo, ResourceTypeInfo, ServiceCatalog
-from connect_iam.diagnostics import Finding, FindingType, Index, Key, Path, Substring, Value
+from connect_iam.diagnostics import (
+    Finding,
+    FindingType,
+    Index,
+    Key,
+    Path,
+    PathElement,
+    Substring,
+    Value,
+)
 from connect_iam.model.policy import PolicyDocument, PolicyType, Statement
 from connect_iam.source import SourceText, Span
 from connect_iam.syntax.policy_parser import ParseResult
@@ -64,12 +74,6 @@ class CheckContext:
     catalog: ServiceCatalog
     policy_type: PolicyType
     memo: dict[str, dict[object, object]] = field(default_factory=dict)
-    _paths: dict[int, Path] = field(default_factory=dict)
-    _members: dict[int, JsonObject] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if self.result.tree is not None:
-            _index(self.result.tree, (), self._paths, self._members)
 
     @property
     def source(self) -> SourceText:
@@ -87,17 +91,17 @@ class CheckContext:
 
     def path_at(self, span: Span | None) -> Path:
         """The Access Analyzer path of the JSON node (value or key) that starts at `span`."""
-        if span is None:
+        if span is None or self.result.tree is None:
             return ()
-        return self._paths.get(span.start.offset, ())
+        return _locate(self.result.tree, span.start.offset)[0]
 
     def members(self, node_span: Span | None) -> dict[str, JsonMember]:
         """The members (first of each name) of the object that starts at `node_span`."""
-        if node_span is None:
+        if node_span is None or self.result.tree is None:
             return {}
-        obj = self._members.get(node_span.start.offset)
+        obj = _locate(self.result.tree, node_span.start.offset)[1]
         out: dict[str, JsonMember] = {}
-        if obj is not None:
+        if isinstance(obj, JsonObject):
             for member in obj.members:
                 out.setdefault(member.key.value, member)
         return out
@@ -230,23 +234,52 @@ def _quick_accept(info: ResourceTypeInfo, pattern: str) -> bool:
     return False
 
 
-def _index(
-    node: JsonValue, path: Path, paths: dict[int, Path], objects: dict[int, JsonObject]
-) -> None:
-    """Record the path of every node and key by its start offset (iteratively: deep input)."""
-    stack: list[tuple[JsonValue, Path]] = [(node, path)]
-    while stack:
-        current, current_path = stack.pop()
-        paths.setdefault(current.span.start.offset, current_path)
-        if isinstance(current, JsonObject):
-            objects[current.span.start.offset] = current
-            for member in current.members:
-                name = member.key.value
-                paths.setdefault(member.key.span.start.offset, (*current_path, Key(name)))
-                stack.append((member.value, (*current_path, Value(name))))
-        elif isinstance(current, JsonArray):
-            for i, item in enumerate(current.items):
-                stack.append((item, (*current_path, Index(i))))
+def _member_start(member: JsonMember) -> int:
+    return member.key.span.start.offset
+
+
+def _item_start(item: JsonValue) -> int:
+    return item.span.start.offset
+
+
+def _locate(root: JsonValue, offset: int) -> tuple[Path, JsonValue | None]:
+    """The path of the node (value or key) that starts at `offset`, and the node; `((), None)`
+    when no node starts there.
+
+    Found on demand by descending from the root rather than by indexing every node up front:
+    only nodes that get a finding are ever asked for, and most policies have a handful of
+    findings among thousands of nodes. The reader builds children in source order, so every node
+    of a child's subtree starts at or after that child and before its next sibling: at each level
+    the child to descend into is the last one starting at or before `offset` (a binary search).
+    Iterative, so deep input cannot exhaust the stack.
+    """
+    node: JsonValue = root
+    path: list[PathElement] = []
+    while True:
+        if node.span.start.offset == offset:
+            return tuple(path), node
+        if isinstance(node, JsonObject):
+            members = node.members
+            i = bisect.bisect_right(members, offset, key=_member_start) - 1
+            if i < 0:
+                break
+            member = members[i]
+            name = member.key.value
+            if member.key.span.start.offset == offset:
+                path.append(Key(name))
+                return tuple(path), member.key
+            path.append(Value(name))
+            node = member.value
+        elif isinstance(node, JsonArray):
+            items = node.items
+            i = bisect.bisect_right(items, offset, key=_item_start) - 1
+            if i < 0:
+                break
+            path.append(Index(i))
+            node = items[i]
+        else:
+            break
+    return (), None
 
 
 def names(actions: Iterable[str], limit: int = NAME_LIMIT) -> str:

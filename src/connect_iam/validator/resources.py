@@ -365,13 +365,26 @@ def _statement_reach(
     if not patterns:
         return None
     out: dict[int, tuple[ActionReach, ...]] = {}
+    catalog_id = id(context.catalog)
     for position, action in enumerate(statement.actions):
         if action.text == "*" or _free(action.service):
             continue
-        out[position] = tuple(
-            reach(context, info, patterns) for info in context.expand(action.text)
-        )
+        key = (catalog_id, action.text.lower(), patterns)
+        found = _REACH_CACHE.get(key)
+        if found is None:
+            found = tuple(reach(context, info, patterns) for info in context.expand(action.text))
+            if len(_REACH_CACHE) > _REACH_CACHE_LIMIT:
+                _REACH_CACHE.clear()
+            _REACH_CACHE[key] = found
+        out[position] = found
     return out
+
+
+#: (catalog, lowercased Action pattern, usable Resource patterns) -> the reach of each action the
+#: pattern matches. A pure function of catalog facts and two statement fragments (`expand` is
+#: case-insensitive, like IAM), and managed policies repeat the same pairs across statements.
+_REACH_CACHE: dict[tuple[int, str, tuple[str, ...]], tuple[ActionReach, ...]] = {}
+_REACH_CACHE_LIMIT = 50_000
 
 
 class ApplicabilityCheck:

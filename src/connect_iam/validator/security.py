@@ -9,6 +9,7 @@ docs/checks.md.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from connect_iam.diagnostics import Finding, FindingType
@@ -149,11 +150,7 @@ class SecurityCheck:
 
     def escalation(self, context: CheckContext, statement: Statement) -> Iterator[Finding]:
         """Connect actions that can grant any Connect permission, on broad resources."""
-        if not any(
-            _matches(action.text, f"connect:{name}")
-            for action in statement.actions
-            for name in ESCALATION_ACTIONS
-        ):
+        if not any(_may_escalate(action.text) for action in statement.actions):
             return
         reaches = statement_reach(context, statement)
         if reaches is None:
@@ -197,5 +194,14 @@ def _all_resources(statement: Statement) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=16384)
 def _matches(pattern: str, action: str) -> bool:
+    """Memoised per (Action pattern, action name): policies repeat the same few patterns, and
+    every statement of every policy asks about `iam:PassRole`."""
     return WildcardPattern.compile(pattern, ignore_case=True).matches(action)
+
+
+@functools.lru_cache(maxsize=16384)
+def _may_escalate(pattern: str) -> bool:
+    """Whether an Action pattern covers one of `ESCALATION_ACTIONS` (memoised per pattern)."""
+    return any(_matches(pattern, f"connect:{name}") for name in ESCALATION_ACTIONS)

@@ -99,14 +99,15 @@ class RedundancyCheck:
                 statement.not_principal,
             )
             groups.setdefault(frame, []).append(statement)
+        covering: dict[int, tuple[_Cover, _Cover]] = {}
         for group in groups.values():
             if len(group) > _PAIRWISE_LIMIT:
                 group = _exact_duplicates(group)
             for statement in group:
                 for other in group:
-                    if other is statement or not _inside(statement, other):
+                    if other is statement or not _inside(statement, other, covering):
                         continue
-                    if _inside(other, statement) and other.index > statement.index:
+                    if _inside(other, statement, covering) and other.index > statement.index:
                         continue  # of two equal statements, the later one is redundant
                     yield context.finding(
                         "REDUNDANT_STATEMENT",
@@ -134,13 +135,47 @@ def _exact_duplicates(group: list[Statement]) -> list[Statement]:
     return [s for twins in keyed.values() if len(twins) > 1 for s in twins][:_PAIRWISE_LIMIT]
 
 
-def _inside(narrow: Statement, wide: Statement) -> bool:
-    return all(
-        any(covers(w.text, n.text, ignore_case=True) for w in wide.actions) for n in narrow.actions
-    ) and all(
-        any(covers(w.text, n.text, ignore_case=False) for w in wide.resources or ())
-        for n in narrow.resources or ()
+def _inside(narrow: Statement, wide: Statement, covering: dict[int, tuple[_Cover, _Cover]]) -> bool:
+    found = covering.get(wide.index)
+    if found is None:
+        found = covering[wide.index] = (
+            _Cover(wide.actions, ignore_case=True),
+            _Cover(wide.resources or (), ignore_case=False),
+        )
+    actions, resources = found
+    return all(actions.covers(n.text) for n in narrow.actions) and all(
+        resources.covers(n.text) for n in narrow.resources or ()
     )
+
+
+class _Cover:
+    """`any(covers(w, text) for w in items)`, answered without trying every item.
+
+    Comparing every pair of statements would otherwise compare every action of one with every
+    action of the other. A literal item (no `*` or `?`) covers exactly the texts equal to it
+    (under `ignore_case`: equal lowercased or casefolded, as `covers` and `WildcardPattern`
+    compare), so literals are looked up in a set and only wildcard items are matched one by one.
+    """
+
+    __slots__ = ("folded", "ignore_case", "literals", "wildcards")
+
+    def __init__(
+        self, items: Sequence[ActionPattern] | Sequence[ResourcePattern], *, ignore_case: bool
+    ) -> None:
+        self.ignore_case = ignore_case
+        texts = [item.text for item in items]
+        plain = [text for text in texts if "*" not in text and "?" not in text]
+        self.literals = frozenset(t.lower() for t in plain) if ignore_case else frozenset(plain)
+        self.folded = frozenset(t.casefold() for t in plain) if ignore_case else frozenset()
+        self.wildcards = tuple(text for text in texts if "*" in text or "?" in text)
+
+    def covers(self, text: str) -> bool:
+        if self.ignore_case:
+            if text.lower() in self.literals or text.casefold() in self.folded:
+                return True
+        elif text in self.literals:
+            return True
+        return any(covers(w, text, ignore_case=self.ignore_case) for w in self.wildcards)
 
 
 class NarrowerResourceCheck:
