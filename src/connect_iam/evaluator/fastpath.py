@@ -6,9 +6,9 @@ The first kind are joined into one alternation per role and effect, so a whole p
 checked with a couple of C-level `fullmatch` calls. Everything else goes through the compiled
 statements, exactly as the explaining path does; `tests/differential` holds both paths equal.
 
-Decisions and explanations are memoized by (action, resource, caller, and the request's entries
-for the context keys the action's statements read): the result is a pure function of that key,
-so reusing it is exact, and batches such as CloudTrail replays repeat keys a lot.
+Explanations are memoized by (action, resource, caller, and the request's entries for the context
+keys the action's statements read): the result is a pure function of that key, so reusing it is
+exact, and batches such as CloudTrail replays repeat keys a lot.
 
 Regular expressions are only used where they cannot blow up: at most two `*` in the part of the
 pattern that may contain `:` and values of at most 512 characters. Anything else falls back to
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from connect_iam.evaluator.compiled import CompiledStatement, Unresolved, account_of
@@ -66,6 +67,8 @@ class _Side:
     rest: tuple[tuple[CompiledStatement, re.Pattern[str] | None], ...]
 
     def matches(self, resource: str, context: RequestContext, short: bool) -> bool:
+        if short and not self.rest:
+            return self.regex is not None and self.regex.fullmatch(resource) is not None
         if short:
             if self.regex is not None and self.regex.fullmatch(resource) is not None:
                 return True
@@ -109,9 +112,7 @@ def _join(sources: list[str]) -> re.Pattern[str]:
 @dataclass(frozen=True, slots=True)
 class _Group:
     allow: _Side
-    deny: _Side
     empty: bool
-    deny_empty: bool
 
 
 def _group(policies: tuple[PreparedPolicy, ...], action: str) -> _Group:
@@ -120,16 +121,21 @@ def _group(policies: tuple[PreparedPolicy, ...], action: str) -> _Group:
     for prepared in policies:
         for compiled in prepared.candidates(action):
             (denies if compiled.effect is Effect.DENY else allows).append(compiled)
-    return _Group(_side(allows), _side(denies), not allows and not denies, not denies)
+    return _Group(_side(allows), not allows and not denies)
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    denies: tuple[_Side, ...]  # any match: explicit deny
+    deny: _Side | None  # every role's Deny statements together: any match is an explicit deny
     org_allows: tuple[_Side, ...]  # RCP then SCP levels: each must match
     allows: tuple[_Side, ...]  # identity, then boundary and session when present: each must match
     nothing_matches: bool  # no statement of any policy names the action: implicit deny
-    # The context keys any candidate statement reads (conditions, variables), lowercased: the
+    # The common shape, decided by at most two C-level calls: no condition or variable anywhere,
+    # no organization levels, one allowing role. Bound `fullmatch` methods, or None for "never".
+    lane: bool
+    deny_match: Callable[[str], object] | None
+    allow_match: Callable[[str], object] | None
+    # The context keys any candidate statement reads (conditions, variables), casefolded: the
     # result depends on the context only through their entries.
     keys: tuple[str, ...]
 
@@ -144,31 +150,50 @@ class FastDecider:
         self.policy_set = policy_set
         self._plans: dict[str, _Plan] = {}
         self._general = policy_set.resource is not None
-        # Decisions and explanations keyed by (action, resource, caller, the entries of the keys
-        # the action's statements read): pure functions of that key, so reusing them is exact.
-        # Bounded; cleared when full.
-        self._decisions: dict[_MemoKey, EvalDecision] = {}
+        # Explanations keyed by (action, resource, caller, the entries of the keys the action's
+        # statements read): a pure function of that key, so reusing it is exact. Decisions are
+        # cheaper to recompute than to look up. Bounded; cleared when full.
         self._explanations: dict[_MemoKey, ResourceResult] = {}
+        self._last_caller: Caller | None = None
+        self._last_cross = False
 
     def _plan(self, action: str) -> _Plan:
         ps = self.policy_set
+        roles = [ps.identity, *ps.scp_levels, *ps.rcp_levels]
+        if ps.boundary is not None:
+            roles.append((ps.boundary,))
+        if ps.session is not None:
+            roles.append(ps.session)
+        denies = [
+            compiled
+            for policies in roles
+            for prepared in policies
+            for compiled in prepared.candidates(action)
+            if compiled.effect is Effect.DENY
+        ]
         identity = _group(ps.identity, action)
         boundary = _group((ps.boundary,), action) if ps.boundary else None
         session = _group(ps.session, action) if ps.session is not None else None
         scps = tuple(_group(level, action) for level in ps.scp_levels)
         rcps = tuple(_group(level, action) for level in ps.rcp_levels)
-        nothing = (
-            identity.empty
-            and all(g.empty for g in (*scps, *rcps))
-            and (boundary is None or boundary.empty)
-            and (session is None or session.empty)
+        groups = [identity, *scps, *rcps, *(g for g in (boundary, session) if g is not None)]
+        deny = _side(denies) if denies else None
+        allows = tuple(g.allow for g in (identity, boundary, session) if g is not None)
+        lane = (
+            not scps
+            and not rcps
+            and len(allows) == 1
+            and not allows[0].rest
+            and (deny is None or not deny.rest)
         )
-        every = [identity, *scps, *rcps, *(g for g in (boundary, session) if g is not None)]
         plan = _Plan(
-            denies=tuple(g.deny for g in every if not g.deny_empty),
+            deny=deny,
             org_allows=tuple(g.allow for g in (*rcps, *scps)),
-            allows=tuple(g.allow for g in (identity, boundary, session) if g is not None),
-            nothing_matches=nothing,
+            allows=allows,
+            nothing_matches=all(g.empty for g in groups),
+            lane=lane,
+            deny_match=deny.regex.fullmatch if deny is not None and deny.regex else None,
+            allow_match=allows[0].regex.fullmatch if allows and allows[0].regex else None,
             keys=_referenced_keys(ps.plan(action)),
         )
         if len(self._plans) > 50_000:
@@ -185,19 +210,40 @@ class FastDecider:
         caller: Caller | None = None,
     ) -> EvalDecision:
         """The decision `decide_resource` would give, faster and without explanations."""
-        plan = self._plans.get(action) or self._plans.get(action.lower()) or self._plan(action)
-        key = (action, resource, caller, plan.fingerprint(context), True)
-        known = self._decisions.get(key)
-        if known is not None:
-            return known
         if self._general:
-            decision = self.explain(action, resource, context, caller).decision
-        else:
-            decision = self._decide(plan, resource, context, caller or _NO_CALLER)
-        if len(self._decisions) >= MEMO_LIMIT:
-            self._decisions.clear()
-        self._decisions[key] = decision
-        return decision
+            return self.explain(action, resource, context, caller).decision
+        plan = self._plans.get(action) or self._plans.get(action.lower()) or self._plan(action)
+        if plan.nothing_matches:
+            return _IMPLICIT
+        short = len(resource) <= MAX_REGEX_VALUE
+        if plan.lane and short:
+            if plan.deny_match is not None and plan.deny_match(resource) is not None:
+                return _EXPLICIT
+            if caller is not None and caller is not _NO_CALLER and self._cross(caller):
+                return _IMPLICIT
+            if plan.allow_match is not None and plan.allow_match(resource) is not None:
+                return _ALLOWED
+            return _IMPLICIT
+        deny = plan.deny
+        if deny is not None and deny.matches(resource, context, short):
+            return _EXPLICIT
+        for side in plan.org_allows:
+            if not side.matches(resource, context, short):
+                return _IMPLICIT
+        if caller is not None and caller is not _NO_CALLER and self._cross(caller):
+            return _IMPLICIT  # cross-account needs a resource policy, and there is none
+        for side in plan.allows:
+            if not side.matches(resource, context, short):
+                return _IMPLICIT
+        return _ALLOWED
+
+    def _cross(self, caller: Caller) -> bool:
+        """Cross-account without a resource policy is an implicit deny; batches repeat one caller,
+        so the last answer is kept."""
+        if caller is not self._last_caller:
+            self._last_caller = caller
+            self._last_cross = _cross_account(caller)
+        return self._last_cross
 
     def explain(
         self,
@@ -226,25 +272,6 @@ class FastDecider:
             self._explanations.clear()
         self._explanations[key] = result
         return result
-
-    def _decide(
-        self, plan: _Plan, resource: str, context: RequestContext, caller: Caller
-    ) -> EvalDecision:
-        if plan.nothing_matches:
-            return _IMPLICIT
-        short = len(resource) <= MAX_REGEX_VALUE
-        for side in plan.denies:
-            if side.matches(resource, context, short):
-                return _EXPLICIT
-        for side in plan.org_allows:
-            if not side.matches(resource, context, short):
-                return _IMPLICIT
-        if caller is not _NO_CALLER and _cross_account(caller):
-            return _IMPLICIT  # cross-account needs a resource policy, and there is none
-        for side in plan.allows:
-            if not side.matches(resource, context, short):
-                return _IMPLICIT
-        return _ALLOWED
 
 
 _NO_CALLER = Caller()
