@@ -53,6 +53,11 @@ def test_regex_translation_agrees_with_arn_pattern(pattern: str, value: str) -> 
     )
 
 
+CALLERS = [
+    Caller("arn:aws:iam::111122223333:user/alice"),
+    Caller("arn:aws:iam::111122223333:user/alice", "999988887777"),  # cross-account
+    Caller("arn:aws:iam::111122223333:role/r", "111122223333"),
+]
 ACTIONS = ["connect:DescribeUser", "connect:DeleteUser", "connect:UpdateUserHierarchy"]
 ACTION_PATTERNS = st.sampled_from(["connect:*", "connect:Describe*", "connect:DeleteUser", "*"])
 RESOURCES = [
@@ -151,3 +156,9 @@ def test_fast_path_agrees_with_explaining_evaluator(
                 reference = decide_resource(policy_set, action, resource, request_context, Caller())
                 assert fast.decide(action, resource, request_context) is reference.decision
                 assert fast.explain(action, resource, request_context) == reference
+                for caller in CALLERS:
+                    expected = decide_resource(
+                        policy_set, action, resource, request_context, caller
+                    )
+                    decided = fast.decide(action, resource, request_context, caller)
+                    assert decided is expected.decision
