@@ -162,3 +162,4 @@ def test_fast_path_agrees_with_explaining_evaluator(
                     )
                     decided = fast.decide(action, resource, request_context, caller)
                     assert decided is expected.decision
+                    assert fast.explain(action, resource, request_context, caller) == expected

@@ -123,13 +123,39 @@ def decide_resource(
     # SCP and RCP keys stay out of MissingContextValues, as in AWS's simulator.
     scps = [_group(level, resource, context, caller, None) for level in plan.scp_levels]
     rcps = [_group(level, resource, context, caller, None) for level in plan.rcp_levels]
+    return derive(
+        resource,
+        caller,
+        explicit_resource,
+        tuple(missing),
+        identity,
+        boundary,
+        resource_policy,
+        session,
+        scps,
+        rcps,
+    )
 
+
+def derive(
+    resource: str,
+    caller: Caller,
+    explicit_resource: bool,
+    missing_keys: tuple[str, ...],
+    identity: Buckets,
+    boundary: Buckets | None,
+    resource_policy: Buckets | None,
+    session: Buckets | None,
+    scps: list[Buckets],
+    rcps: list[Buckets],
+) -> ResourceResult:
+    """The decision and its explanation from each role's matching statements: the one place the
+    evaluation logic lives (the batch path's lane builds buckets faster, then calls this)."""
     caller_account = account_of(caller.arn)
     # The simulator takes the owner from ResourceOwner, defaulting to the caller's account; it does
     # not read the account field of the resource ARN (IAM API: SimulateCustomPolicy).
     resource_account = caller.resource_owner or caller_account
     cross_account = bool(caller_account and resource_account and caller_account != resource_account)
-    missing_keys = tuple(missing)
     allowed_by_boundary = None if boundary is None else (boundary.allowed and not boundary.denies)
     allowed_by_orgs = None
     if scps:

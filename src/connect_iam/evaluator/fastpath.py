@@ -22,12 +22,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from connect_iam.evaluator.compiled import CompiledStatement, Unresolved, account_of
-from connect_iam.evaluator.decide import Caller, decide_resource
+from connect_iam.evaluator.compiled import (
+    CompiledStatement,
+    PrincipalMatch,
+    Unresolved,
+    account_of,
+)
+from connect_iam.evaluator.decide import Buckets, Caller, decide_resource, derive
 from connect_iam.evaluator.prepare import ActionPlan, PreparedPolicy, PreparedPolicySet
 from connect_iam.model.arn import MAX_REGEX_VALUE, alternation, pattern_regex
 from connect_iam.model.context import ContextEntry, RequestContext
-from connect_iam.model.decision import EvalDecision, ResourceResult
+from connect_iam.model.decision import EvalDecision, MatchedStatement, ResourceResult
 from connect_iam.model.policy import Effect
 
 MEMO_LIMIT = 200_000
@@ -135,6 +140,10 @@ class _Plan:
     lane: bool
     deny_match: Callable[[str], object] | None
     allow_match: Callable[[str], object] | None
+    # For explanations on the lane: each identity statement's own matcher, in the order the
+    # explaining evaluator visits them.
+    lane_denies: tuple[tuple[MatchedStatement, Callable[[str], object]], ...]
+    lane_allows: tuple[tuple[MatchedStatement, Callable[[str], object]], ...]
     # The context keys any candidate statement reads (conditions, variables), casefolded: the
     # result depends on the context only through their entries.
     keys: tuple[str, ...]
@@ -186,6 +195,15 @@ class FastDecider:
             and not allows[0].rest
             and (deny is None or not deny.rest)
         )
+        lane_denies: list[tuple[MatchedStatement, Callable[[str], object]]] = []
+        lane_allows: list[tuple[MatchedStatement, Callable[[str], object]]] = []
+        if lane:
+            for prepared, statements in ps.plan(action).identity:
+                for compiled in statements:
+                    regex = compiled.resource_regex
+                    assert regex is not None  # on the lane every statement has one
+                    entry = (prepared.matched[compiled.statement.index], regex.fullmatch)
+                    (lane_denies if compiled.effect is Effect.DENY else lane_allows).append(entry)
         plan = _Plan(
             deny=deny,
             org_allows=tuple(g.allow for g in (*rcps, *scps)),
@@ -194,6 +212,8 @@ class FastDecider:
             lane=lane,
             deny_match=deny.regex.fullmatch if deny is not None and deny.regex else None,
             allow_match=allows[0].regex.fullmatch if allows and allows[0].regex else None,
+            lane_denies=tuple(lane_denies),
+            lane_allows=tuple(lane_allows),
             keys=_referenced_keys(ps.plan(action)),
         )
         if len(self._plans) > 50_000:
@@ -237,6 +257,19 @@ class FastDecider:
                 return _IMPLICIT
         return _ALLOWED
 
+    def _explain_lane(
+        self, plan: _Plan, resource: str, caller: Caller, explicit_resource: bool
+    ) -> ResourceResult:
+        """Identity statements without conditions: find the matching ones with their own
+        regexes (only on the side that matched at all), then derive as `decide_resource` does."""
+        buckets = Buckets()
+        if plan.deny_match is not None and plan.deny_match(resource) is not None:
+            buckets.denies = [m for m, match in plan.lane_denies if match(resource) is not None]
+        elif plan.allow_match is not None and plan.allow_match(resource) is not None:
+            buckets.allows = [m for m, match in plan.lane_allows if match(resource) is not None]
+            buckets.principal_match = PrincipalMatch.EXACT
+        return derive(resource, caller, explicit_resource, (), buckets, None, None, None, [], [])
+
     def _cross(self, caller: Caller) -> bool:
         """Cross-account without a resource policy is an implicit deny; batches repeat one caller,
         so the last answer is kept."""
@@ -256,6 +289,8 @@ class FastDecider:
     ) -> ResourceResult:
         """`decide_resource`, reusing explanations of requests that agree on what it reads."""
         plan = self._plans.get(action) or self._plans.get(action.lower()) or self._plan(action)
+        if plan.lane and not self._general and len(resource) <= MAX_REGEX_VALUE:
+            return self._explain_lane(plan, resource, caller or _NO_CALLER, explicit_resource)
         key = (action, resource, caller, plan.fingerprint(context), explicit_resource)
         known = self._explanations.get(key)
         if known is not None:
