@@ -42,7 +42,7 @@ import functools
 import json
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -187,6 +187,10 @@ class ResourceTypeInfo:
     def matches(self, arn: str) -> bool:
         """Whether a concrete ARN (no wildcards interpreted) is an ARN of this type."""
         return _compiled(self.arn_template, _is_collection(self.name))[1].fullmatch(arn) is not None
+
+    def matcher(self) -> Callable[[str], re.Match[str] | None]:
+        """`fullmatch` of this type's compiled template, for callers that test many ARNs."""
+        return _compiled(self.arn_template, _is_collection(self.name))[1].fullmatch
 
     def pattern_could_match(self, pattern: str) -> bool:
         """Whether a policy Resource pattern (`*`, `?`) matches at least one ARN of this type.

@@ -9,14 +9,14 @@ and one response member (`Warnings`); each is documented in docs/simulate.md.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from connect_iam.errors import PolicyError, RequestError
 
 if TYPE_CHECKING:
-    from connect_iam.catalog import ActionInfo, ResourceTypeInfo
+    from connect_iam.catalog import ActionInfo
 from connect_iam.evaluator.decide import Caller, decide_resource
 from connect_iam.evaluator.fastpath import FastDecider
 from connect_iam.evaluator.prepare import PolicyInput, PreparedPolicySet, prepare
@@ -326,14 +326,17 @@ def simulate_action(
 
 
 @functools.lru_cache(maxsize=4096)
-def _action_catalog(action: str) -> tuple[ActionInfo | None, tuple[ResourceTypeInfo, ...], bool]:
-    """The action's catalog entry, its resource types, and whether its service exists."""
+def _action_catalog(
+    action: str,
+) -> tuple[ActionInfo | None, tuple[tuple[str, Callable[[str], object]], ...], bool]:
+    """The action's catalog entry, a matcher per resource type, and whether its service exists."""
     from connect_iam.catalog import get_catalog
 
     catalog = get_catalog()
     info = catalog.action(action)
     types = catalog.resource_types_for_action(info) if info is not None else ()
-    return info, types, catalog.service_exists(action.split(":", 1)[0])
+    matchers = tuple((t.name, t.matcher()) for t in types)
+    return info, matchers, catalog.service_exists(action.split(":", 1)[0])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -362,7 +365,7 @@ def _catalog_notes(
     typed: list[tuple[str, str]] = []
     covered: set[str] = set()
     for arn in resources:
-        matches = [t for t in types if t.matches(arn)]
+        matches = [name for name, match in types if match(arn) is not None]
         if not matches:
             if not info.resource_types:
                 warnings.append(
@@ -376,9 +379,9 @@ def _catalog_notes(
                     f"({names})"
                 )
             continue
-        for match in matches:
-            typed.append((arn, match.name))
-            covered.add(match.name)
+        for name in matches:
+            typed.append((arn, name))
+            covered.add(name)
     missing = tuple(r.name for r in info.resource_types if r.required and r.name not in covered)
     if missing and typed:
         warnings.append(
