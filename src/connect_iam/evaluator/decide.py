@@ -7,6 +7,7 @@ decision is derived from the buckets afterwards: the explanation falls out of th
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from connect_iam.evaluator.compiled import (
@@ -151,11 +152,7 @@ def derive(
 ) -> ResourceResult:
     """The decision and its explanation from each role's matching statements: the one place the
     evaluation logic lives (the batch path's lane builds buckets faster, then calls this)."""
-    caller_account = account_of(caller.arn)
-    # The simulator takes the owner from ResourceOwner, defaulting to the caller's account; it does
-    # not read the account field of the resource ARN (IAM API: SimulateCustomPolicy).
-    resource_account = caller.resource_owner or caller_account
-    cross_account = bool(caller_account and resource_account and caller_account != resource_account)
+    cross_account = is_cross_account(caller)
     allowed_by_boundary = None if boundary is None else (boundary.allowed and not boundary.denies)
     allowed_by_orgs = None
     if scps:
@@ -299,6 +296,15 @@ def derive(
         "an identity-based policy allows the request",
         details,
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def is_cross_account(caller: Caller) -> bool:
+    """The simulator takes the owner from ResourceOwner, defaulting to the caller's account; it
+    does not read the account field of the resource ARN (IAM API: SimulateCustomPolicy)."""
+    caller_account = account_of(caller.arn)
+    resource_account = caller.resource_owner or caller_account
+    return bool(caller_account and resource_account and caller_account != resource_account)
 
 
 def _details(

@@ -17,7 +17,6 @@ the linear-time matcher.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,9 +25,14 @@ from connect_iam.evaluator.compiled import (
     CompiledStatement,
     PrincipalMatch,
     Unresolved,
-    account_of,
 )
-from connect_iam.evaluator.decide import Buckets, Caller, decide_resource, derive
+from connect_iam.evaluator.decide import (
+    Buckets,
+    Caller,
+    decide_resource,
+    derive,
+    is_cross_account,
+)
 from connect_iam.evaluator.prepare import ActionPlan, PreparedPolicy, PreparedPolicySet
 from connect_iam.model.arn import MAX_REGEX_VALUE, alternation, pattern_regex
 from connect_iam.model.context import ContextEntry, RequestContext
@@ -275,7 +279,7 @@ class FastDecider:
         so the last answer is kept."""
         if caller is not self._last_caller:
             self._last_caller = caller
-            self._last_cross = _cross_account(caller)
+            self._last_cross = is_cross_account(caller)
         return self._last_cross
 
     def explain(
@@ -329,10 +333,3 @@ def _referenced_keys(plan: ActionPlan) -> tuple[str, ...]:
                     if resource.template is not None:
                         keys.update((v.key.lower(), None) for v in resource.template.variables)
     return tuple(keys)
-
-
-@functools.lru_cache(maxsize=1024)
-def _cross_account(caller: Caller) -> bool:
-    caller_account = account_of(caller.arn)
-    owner = caller.resource_owner or caller_account
-    return bool(caller_account and owner and caller_account != owner)

@@ -313,7 +313,11 @@ def simulate_action(
             )
             for resource in resources
         )
-    decision = max((r.decision for r in results), key=lambda d: d.restrictiveness)
+    decision = (
+        results[0].decision
+        if len(results) == 1
+        else max((r.decision for r in results), key=lambda d: d.restrictiveness)
+    )
     warnings, typed, missing_types = _catalog_notes(action, request.resources)
     return ActionResult(
         action=action,
