@@ -448,13 +448,23 @@ class _Parser:
         """Take well-formed tokens in the states that expect them, until one needs `run`'s care.
 
         Everything here is also handled by `run`; this loop only skips building token objects
-        and method dispatch for the common case, which dominates large documents.
+        and method dispatch for the common case, which dominates large documents. For the same
+        reason it inlines `position` (the line cursor lives in locals and is written back before
+        any method that reads it), `deliver`, and `begin_value`/`close` within the depth limit,
+        and builds positions and spans with `tuple.__new__`, which skips the named tuples'
+        Python-level `__new__`. A string token in this loop never spans a line break (the regex
+        refuses control characters), so its end shares its start's line.
         """
         reader = self.reader
         text = self.text
         stack = self.stack
         match_token = _FAST_TOKEN.match
-        position = self.position
+        count = text.count
+        rfind = text.rfind
+        new = tuple.__new__
+        counted = self.counted
+        line = self.line
+        line_start = self.line_start
         pos = reader.pos
         while stack:
             match = match_token(text, pos)
@@ -464,7 +474,39 @@ class _Parser:
             state = frame.state
             group = match.lastindex
             end = match.end()
-            if group == 1:
+            if group == 2:
+                start = match.start(2) - 1
+                if start > counted:
+                    newlines = count("\n", counted, start)
+                    if newlines:
+                        line += newlines
+                        line_start = rfind("\n", counted, start) + 1
+                    counted = start
+                elif start < counted:
+                    break  # cannot happen (tokens come left to right); `run` copes if it did
+                start_position = new(Position, (line, start - line_start, start))
+                span = new(Span, (start_position, new(Position, (line, end - line_start, end))))
+                if state in _KEY_STATES:
+                    frame.key = JsonString(match.group(2), span)
+                    frame.state = _OBJECT_COLON
+                elif state in _VALUE_STATES:
+                    node: JsonValue = JsonString(match.group(2), span)
+                    if frame.is_object:
+                        key = frame.key
+                        if key is not None and frame.build and not frame.discard:
+                            frame.members.append(
+                                JsonMember(key, node, new(Span, (key.span.start, span.end)))
+                            )
+                        frame.key = None
+                        frame.state = _OBJECT_AFTER
+                    else:
+                        if frame.build and not frame.discard:
+                            frame.items.append(node)
+                        frame.state = _ARRAY_AFTER
+                    frame.discard = False
+                else:
+                    break
+            elif group == 1:
                 char = text[end - 1]
                 if char == ",":
                     if state == _OBJECT_AFTER:
@@ -478,31 +520,39 @@ class _Parser:
                     if state != _OBJECT_COLON:
                         break
                     frame.state = _OBJECT_VALUE
-                elif char == "}" or char == "]":
-                    if (char == "}") != frame.is_object or state not in _CLEAN_CLOSE:
-                        break
-                    self.close(end)
                 else:
-                    if state not in _VALUE_STATES:
+                    # `{`, `[`, `}`, `]`: handled by the methods, which read the line cursor.
+                    if char == "}" or char == "]":
+                        if (char == "}") != frame.is_object or state not in _CLEAN_CLOSE:
+                            break
+                    elif state not in _VALUE_STATES:
                         break
-                    self.begin_value(_Token(char, end - 1, end))
-            elif group == 2:
-                start = match.start(2) - 1
-                if state in _KEY_STATES:
-                    frame.key = JsonString(match.group(2), Span(position(start), position(end)))
-                    frame.state = _OBJECT_COLON
-                elif state in _VALUE_STATES:
-                    node: JsonValue = JsonString(
-                        match.group(2), Span(position(start), position(end))
-                    )
-                    self.deliver(node)
-                else:
-                    break
+                    self.counted, self.line, self.line_start = counted, line, line_start
+                    if char == "}" or char == "]":
+                        self.close(end)
+                    else:
+                        self.begin_value(_Token(char, end - 1, end))
+                    counted, line, line_start = self.counted, self.line, self.line_start
             else:
                 word = match.group(3)
                 if state not in _VALUE_STATES or len(word) > _FAST_NUMBER_LIMIT:
                     break
-                span = Span(position(match.start(3)), position(end))
+                start = match.start(3)
+                if start > counted:
+                    newlines = count("\n", counted, start)
+                    if newlines:
+                        line += newlines
+                        line_start = rfind("\n", counted, start) + 1
+                    counted = start
+                elif start < counted:
+                    break
+                span = new(
+                    Span,
+                    (
+                        new(Position, (line, start - line_start, start)),
+                        new(Position, (line, end - line_start, end)),
+                    ),
+                )
                 first = word[0]
                 if first == "t":
                     node = JsonBool(True, span)
@@ -514,9 +564,11 @@ class _Parser:
                     node = JsonNumber(word, float(word), span)
                 else:
                     node = JsonNumber(word, int(word), span)
+                self.counted, self.line, self.line_start = counted, line, line_start
                 self.deliver(node)
             pos = reader.pos = self.prev_end = end
             self.stray = False
+        self.counted, self.line, self.line_start = counted, line, line_start
 
     def run(self) -> JsonValue | None:
         reader = self.reader
