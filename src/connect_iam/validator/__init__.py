@@ -9,6 +9,7 @@ is reported, and the rest of the policy is still checked). Every code is listed 
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from connect_iam.catalog import get_catalog
@@ -77,16 +78,28 @@ class ValidationReport:
 def validate(
     text: str, *, name: str = "<policy>", policy_type: PolicyType = PolicyType.IDENTITY
 ) -> ValidationReport:
-    """Parse `text` and run every check in `CHECKS`; never raises for any input text."""
-    result = parse_policy(text, name=name, policy_type=policy_type)
-    findings = list(result.findings)
-    if result.tree is not None:
-        context = CheckContext(result, get_catalog(), policy_type)
-        for check in CHECKS:
-            findings.extend(check.run(context))
-    unique = list(dict.fromkeys(findings))
-    unique.sort(key=sort_key)
-    return ValidationReport(tuple(unique), result.source)
+    """Parse `text` and run every check in `CHECKS`; never raises for any input text.
+
+    The cyclic garbage collector is paused meanwhile (as `read_json` does for reading): the tree,
+    the model and the findings are thousands of small acyclic objects, freed by reference
+    counting as soon as they are dropped, so the collector's passes over them (and, through
+    them, over the whole heap, catalog included) found nothing and cost about a fifth of the run.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        result = parse_policy(text, name=name, policy_type=policy_type)
+        findings = list(result.findings)
+        if result.tree is not None:
+            context = CheckContext(result, get_catalog(), policy_type)
+            for check in CHECKS:
+                findings.extend(check.run(context))
+        unique = list(dict.fromkeys(findings))
+        unique.sort(key=sort_key)
+        return ValidationReport(tuple(unique), result.source)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def validate_policy(

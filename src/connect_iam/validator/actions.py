@@ -48,7 +48,7 @@ class ActionsCheck:
             return
         if not catalog.service_exists(service):
             sub_span, path = context.substring(span, text, 0, len(service))
-            hint = suggest_service(service, catalog)
+            hint = context.did_you_mean(suggest_service, service)
             yield context.finding(
                 "INVALID_SERVICE_IN_ACTION",
                 FindingType.ERROR,
@@ -72,7 +72,7 @@ class ActionsCheck:
             return
         if catalog.action(service, name) is None:
             sub_span, path = context.substring(span, text, len(service) + 1, len(text))
-            hint = suggest_action(text, catalog)
+            hint = context.did_you_mean(suggest_action, text)
             yield context.finding(
                 "INVALID_ACTION",
                 FindingType.ERROR,

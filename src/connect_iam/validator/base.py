@@ -9,7 +9,7 @@ can carry Access Analyzer's `path`), and caches for action expansion and resourc
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -163,6 +163,20 @@ class CheckContext:
     def types_of(self, action: ActionInfo) -> tuple[ResourceTypeInfo, ...]:
         return _types_of(self.catalog, action)
 
+    def did_you_mean(
+        self, suggest: Callable[[str, ServiceCatalog], str | None], text: str
+    ) -> str | None:
+        """`suggest(text, catalog)`, memoised: a "did you mean" scores the name against every
+        name of a service (difflib), and retired names recur across policies."""
+        key = (id(self.catalog), suggest, text)
+        if key in _SUGGESTED:
+            return _SUGGESTED[key]
+        found = suggest(text, self.catalog)
+        if len(_SUGGESTED) > _CACHE_LIMIT:
+            _SUGGESTED.clear()
+        _SUGGESTED[key] = found
+        return found
+
 
 def own_link(code: str) -> str | None:
     """docs/checks.md anchor for a code of our own; None (AWS's reference) otherwise."""
@@ -172,6 +186,7 @@ def own_link(code: str) -> str | None:
 _EXPANDED: dict[tuple[int, str], tuple[ActionInfo, ...]] = {}
 _TYPE_CACHE: dict[tuple[int, str, str], tuple[ResourceTypeInfo, ...]] = {}
 _MATCH_CACHE: dict[tuple[int, str, str, str], bool] = {}
+_SUGGESTED: dict[tuple[int, object, str], str | None] = {}
 _CACHE_LIMIT = 200_000
 
 

@@ -136,7 +136,7 @@ class ConditionsCheck:
             return None
         if "." in prefix or prefix.lower() in ("saml", "oidc"):
             return None  # identity-provider keys (saml:, oidc, web identity): not in the catalog
-        hint = suggest_condition_key(clause.key, context.catalog)
+        hint = context.did_you_mean(suggest_condition_key, clause.key)
         global_key = prefix.lower() == "aws"
         yield context.finding(
             "INVALID_GLOBAL_CONDITION_KEY" if global_key else "INVALID_SERVICE_CONDITION_KEY",

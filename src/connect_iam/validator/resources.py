@@ -163,7 +163,7 @@ class ArnCheck:
                     suggestion=f"use `{lower}`",
                 )
                 return
-            hint = suggest_service(namespace, catalog)
+            hint = context.did_you_mean(suggest_service, namespace)
             yield context.finding(
                 "INVALID_SERVICE",
                 FindingType.ERROR,
