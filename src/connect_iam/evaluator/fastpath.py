@@ -6,9 +6,8 @@ The first kind are joined into one alternation per role and effect, so a whole p
 checked with a couple of C-level `fullmatch` calls. Everything else goes through the compiled
 statements, exactly as the explaining path does; `tests/differential` holds both paths equal.
 
-Explanations are memoized by (action, resource, caller, and the request's entries for the context
-keys the action's statements read): the result is a pure function of that key, so reusing it is
-exact, and batches such as CloudTrail replays repeat keys a lot.
+Nothing is memoized per request: measured on the benchmark workload, building a key from the
+request costs more than deciding it again.
 
 Regular expressions are only used where they cannot blow up: at most two `*` in the part of the
 pattern that may contain `:` and values of at most 512 characters. Anything else falls back to
@@ -33,13 +32,11 @@ from connect_iam.evaluator.decide import (
     derive,
     is_cross_account,
 )
-from connect_iam.evaluator.prepare import ActionPlan, PreparedPolicy, PreparedPolicySet
+from connect_iam.evaluator.prepare import PreparedPolicy, PreparedPolicySet
 from connect_iam.model.arn import MAX_REGEX_VALUE, alternation, pattern_regex
-from connect_iam.model.context import ContextEntry, RequestContext
+from connect_iam.model.context import RequestContext
 from connect_iam.model.decision import EvalDecision, MatchedStatement, ResourceResult
 from connect_iam.model.policy import Effect
-
-MEMO_LIMIT = 200_000
 
 _ALLOWED = EvalDecision.ALLOWED
 _EXPLICIT = EvalDecision.EXPLICIT_DENY
@@ -148,12 +145,6 @@ class _Plan:
     # explaining evaluator visits them.
     lane_denies: tuple[tuple[MatchedStatement, Callable[[str], object]], ...]
     lane_allows: tuple[tuple[MatchedStatement, Callable[[str], object]], ...]
-    # The context keys any candidate statement reads (conditions, variables), casefolded: the
-    # result depends on the context only through their entries.
-    keys: tuple[str, ...]
-
-    def fingerprint(self, context: RequestContext) -> tuple[ContextEntry | None, ...]:
-        return tuple([context.get(key) for key in self.keys]) if self.keys else ()
 
 
 class FastDecider:
@@ -163,10 +154,6 @@ class FastDecider:
         self.policy_set = policy_set
         self._plans: dict[str, _Plan] = {}
         self._general = policy_set.resource is not None
-        # Explanations keyed by (action, resource, caller, the entries of the keys the action's
-        # statements read): a pure function of that key, so reusing it is exact. Decisions are
-        # cheaper to recompute than to look up. Bounded; cleared when full.
-        self._explanations: dict[_MemoKey, ResourceResult] = {}
         self._last_caller: Caller | None = None
         self._last_cross = False
 
@@ -218,7 +205,6 @@ class FastDecider:
             allow_match=allows[0].regex.fullmatch if allows and allows[0].regex else None,
             lane_denies=tuple(lane_denies),
             lane_allows=tuple(lane_allows),
-            keys=_referenced_keys(ps.plan(action)),
         )
         if len(self._plans) > 50_000:
             self._plans.clear()
@@ -291,15 +277,11 @@ class FastDecider:
         *,
         explicit_resource: bool = True,
     ) -> ResourceResult:
-        """`decide_resource`, reusing explanations of requests that agree on what it reads."""
+        """Exactly `decide_resource`; plans on the lane are explained with their own regexes."""
         plan = self._plans.get(action) or self._plans.get(action.lower()) or self._plan(action)
         if plan.lane and not self._general and len(resource) <= MAX_REGEX_VALUE:
             return self._explain_lane(plan, resource, caller or _NO_CALLER, explicit_resource)
-        key = (action, resource, caller, plan.fingerprint(context), explicit_resource)
-        known = self._explanations.get(key)
-        if known is not None:
-            return known
-        result = decide_resource(
+        return decide_resource(
             self.policy_set,
             action,
             resource,
@@ -307,29 +289,6 @@ class FastDecider:
             caller or _NO_CALLER,
             explicit_resource=explicit_resource,
         )
-        if len(self._explanations) >= MEMO_LIMIT:
-            self._explanations.clear()
-        self._explanations[key] = result
-        return result
 
 
 _NO_CALLER = Caller()
-_MemoKey = tuple[str, str, Caller | None, tuple[ContextEntry | None, ...], bool]
-
-
-def _referenced_keys(plan: ActionPlan) -> tuple[str, ...]:
-    """Every context key a candidate statement of any role reads, lowercased, in a fixed order."""
-    groups = [plan.identity, plan.boundary, plan.resource, plan.session]
-    groups += [*plan.scp_levels, *plan.rcp_levels]
-    keys: dict[str, None] = {}
-    for candidates in groups:
-        for _, statements in candidates or ():
-            for compiled in statements:
-                for clause in compiled.clauses:
-                    keys[clause.key] = None
-                    for template in clause.templates:
-                        keys.update((v.key.lower(), None) for v in template.variables)
-                for resource in compiled.resources or ():
-                    if resource.template is not None:
-                        keys.update((v.key.lower(), None) for v in resource.template.variables)
-    return tuple(keys)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from connect_iam.model.policy import Effect, Statement
 
@@ -46,8 +47,10 @@ class MatchedStatement:
         return self.statement.effect
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResourceResult:
+class ResourceResult(NamedTuple):
+    """One resource's decision and why. A named tuple rather than a frozen dataclass: batches
+    build one per request, and a tuple is several times cheaper to build, equally immutable."""
+
     resource: str
     decision: EvalDecision
     matched: tuple[MatchedStatement, ...]
@@ -60,8 +63,9 @@ class ResourceResult:
     reason: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ActionResult:
+class ActionResult(NamedTuple):
+    """One action's decision over every resource of the request, with catalog notes."""
+
     action: str
     decision: EvalDecision
     resources: tuple[ResourceResult, ...]
