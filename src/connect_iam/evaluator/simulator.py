@@ -11,12 +11,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from connect_iam.errors import PolicyError, RequestError
-
-if TYPE_CHECKING:
-    from connect_iam.catalog import ActionInfo
 from connect_iam.evaluator.decide import Caller, decide_resource
 from connect_iam.evaluator.fastpath import FastDecider
 from connect_iam.evaluator.prepare import PolicyInput, PreparedPolicySet, prepare
@@ -329,67 +326,87 @@ def simulate_action(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _ActionFacts:
+    """What the catalog says about one action, prepared once for every request naming it."""
+
+    known: bool
+    known_service: bool
+    qualified: str
+    takes_no_resource: bool
+    type_names: str  # for messages
+    matchers: tuple[tuple[str, Callable[[str], object]], ...]  # resource type -> ARN matcher
+    required: tuple[str, ...]
+
+
 @functools.lru_cache(maxsize=4096)
-def _action_catalog(
-    action: str,
-) -> tuple[ActionInfo | None, tuple[tuple[str, Callable[[str], object]], ...], bool]:
-    """The action's catalog entry, a matcher per resource type, and whether its service exists."""
+def _action_facts(action: str) -> _ActionFacts:
     from connect_iam.catalog import get_catalog
 
     catalog = get_catalog()
     info = catalog.action(action)
-    types = catalog.resource_types_for_action(info) if info is not None else ()
-    matchers = tuple((t.name, t.matcher()) for t in types)
-    return info, matchers, catalog.service_exists(action.split(":", 1)[0])
+    known_service = catalog.service_exists(action.split(":", 1)[0])
+    if info is None:
+        return _ActionFacts(False, known_service, action, False, "", (), ())
+    types = catalog.resource_types_for_action(info)
+    return _ActionFacts(
+        known=True,
+        known_service=known_service,
+        qualified=info.qualified_name,
+        takes_no_resource=not info.resource_types,
+        type_names=", ".join(r.name for r in info.resource_types),
+        matchers=tuple((t.name, t.matcher()) for t in types),
+        required=tuple(r.name for r in info.resource_types if r.required),
+    )
 
 
-@functools.lru_cache(maxsize=4096)
 def _catalog_notes(
     action: str, resources: tuple[str, ...] | None
 ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], tuple[str, ...]]:
     """What the catalog knows about the request: unknown actions, which resource type each ARN
     is, and required resource types the request does not name. Notes never change a decision."""
-    info, types, known_service = _action_catalog(action)
-    warnings: list[str] = []
-    if info is None:
+    facts = _action_facts(action)
+    if not facts.known:
         service = action.split(":", 1)[0]
-        if not known_service:
-            warnings.append(
+        if not facts.known_service:
+            note = (
                 f"`{service}` is not a known service prefix; `{action}` matches only "
                 "patterns that name it literally"
             )
         else:
-            warnings.append(
+            note = (
                 f"`{action}` is not an action of the catalog; it matches only patterns "
                 "that name it literally"
             )
-        return tuple(warnings), (), ()
+        return (note,), (), ()
     if resources is None:
         return (), (), ()
+    warnings: list[str] = []
     typed: list[tuple[str, str]] = []
-    covered: set[str] = set()
     for arn in resources:
-        matches = [name for name, match in types if match(arn) is not None]
-        if not matches:
-            if not info.resource_types:
-                warnings.append(
-                    f"`{info.qualified_name}` takes no resource: AWS authorizes it against `*`, "
-                    f"not `{arn}`"
-                )
-            else:
-                names = ", ".join(r.name for r in info.resource_types)
-                warnings.append(
-                    f"`{arn}` is not an ARN of a resource type `{info.qualified_name}` uses "
-                    f"({names})"
-                )
+        matched = False
+        for name, match in facts.matchers:
+            if match(arn) is not None:
+                typed.append((arn, name))
+                matched = True
+        if matched:
             continue
-        for name in matches:
-            typed.append((arn, name))
-            covered.add(name)
-    missing = tuple(r.name for r in info.resource_types if r.required and r.name not in covered)
-    if missing and typed:
+        if facts.takes_no_resource:
+            warnings.append(
+                f"`{facts.qualified}` takes no resource: AWS authorizes it against `*`, not `{arn}`"
+            )
+        else:
+            warnings.append(
+                f"`{arn}` is not an ARN of a resource type `{facts.qualified}` uses "
+                f"({facts.type_names})"
+            )
+    if not typed:
+        return tuple(warnings), (), ()
+    covered = {name for _, name in typed}
+    missing = tuple(name for name in facts.required if name not in covered)
+    if missing:
         warnings.append(
-            f"`{info.qualified_name}` is also authorized against "
+            f"`{facts.qualified}` is also authorized against "
             + ", ".join(f"`{m}`" for m in missing)
             + ": add those ARNs to decide the whole request"
         )
