@@ -54,11 +54,15 @@ _LEADING_ZERO = re.compile(r"[+-]?0[0-9]")
 _INVALID_CHARACTER = re.compile(r"[^\t\n\r\x20-\xff]")
 # The tokens of well-formed JSON, in one match: most documents are mostly right, and handling them
 # without building token objects is what keeps a 10 MB document within seconds. Group 1 is
-# punctuation, group 2 a string without escapes, group 3 a strict number or a literal.
+# punctuation; group 2 a string without escapes, with group 3 the `:` after it (a key) or group 4
+# the `,` after it (a value); group 5 a strict number or a literal, with group 6 its `,`. Taking a
+# string's `:` or a value's `,` in the same match as the token halves the loop's iterations on
+# pretty-printed policies; `match.lastindex` tells the six cases apart. Linear: the suffixes are
+# optional single characters after whitespace, tried once.
 _FAST_TOKEN = re.compile(
-    r'[ \t\n\r]*(?:([{}\[\],:])|"([^"\\\x00-\x1f]*)"|'
+    r'[ \t\n\r]*(?:([{}\[\],:])|"([^"\\\x00-\x1f]*)"(?:[ \t\n\r]*(?::()|,()))?|'
     r"(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null)"
-    r"""(?![^\t\n\r {}\[\],:"'/]|/(?![/*])))"""
+    r"""(?![^\t\n\r {}\[\],:"'/]|/(?![/*]))(?:[ \t\n\r]*,())?)"""
 )
 _FAST_NUMBER_LIMIT = 4000  # digits; longer integers take the careful path in `_number_value`
 
@@ -450,10 +454,10 @@ class _Parser:
         Everything here is also handled by `run`; this loop only skips building token objects
         and method dispatch for the common case, which dominates large documents. For the same
         reason it inlines `position` (the line cursor lives in locals and is written back before
-        any method that reads it), `deliver`, and `begin_value`/`close` within the depth limit,
-        and builds positions and spans with `tuple.__new__`, which skips the named tuples'
-        Python-level `__new__`. A string token in this loop never spans a line break (the regex
-        refuses control characters), so its end shares its start's line.
+        any method that reads it) and `deliver` for scalars, and builds positions and spans with
+        `tuple.__new__`, which skips the named tuples' Python-level `__new__`. A scalar token in
+        this loop never spans a line break (the regex refuses control characters in strings), so
+        its end shares its start's line.
         """
         reader = self.reader
         text = self.text
@@ -472,41 +476,9 @@ class _Parser:
                 break
             frame = stack[-1]
             state = frame.state
-            group = match.lastindex
+            group = match.lastindex or 0
             end = match.end()
-            if group == 2:
-                start = match.start(2) - 1
-                if start > counted:
-                    newlines = count("\n", counted, start)
-                    if newlines:
-                        line += newlines
-                        line_start = rfind("\n", counted, start) + 1
-                    counted = start
-                elif start < counted:
-                    break  # cannot happen (tokens come left to right); `run` copes if it did
-                start_position = new(Position, (line, start - line_start, start))
-                span = new(Span, (start_position, new(Position, (line, end - line_start, end))))
-                if state in _KEY_STATES:
-                    frame.key = JsonString(match.group(2), span)
-                    frame.state = _OBJECT_COLON
-                elif state in _VALUE_STATES:
-                    node: JsonValue = JsonString(match.group(2), span)
-                    if frame.is_object:
-                        key = frame.key
-                        if key is not None and frame.build and not frame.discard:
-                            frame.members.append(
-                                JsonMember(key, node, new(Span, (key.span.start, span.end)))
-                            )
-                        frame.key = None
-                        frame.state = _OBJECT_AFTER
-                    else:
-                        if frame.build and not frame.discard:
-                            frame.items.append(node)
-                        frame.state = _ARRAY_AFTER
-                    frame.discard = False
-                else:
-                    break
-            elif group == 1:
+            if group == 1:
                 char = text[end - 1]
                 if char == ",":
                     if state == _OBJECT_AFTER:
@@ -534,10 +506,18 @@ class _Parser:
                         self.begin_value(_Token(char, end - 1, end))
                     counted, line, line_start = self.counted, self.line, self.line_start
             else:
-                word = match.group(3)
-                if state not in _VALUE_STATES or len(word) > _FAST_NUMBER_LIMIT:
+                # A string (groups 2-4) or a number or literal (groups 5-6), maybe with its `:`
+                # or `,`: a token in a state that does not expect it is left to `run`, whole.
+                is_string = group <= 4
+                key = is_string and group != 4 and state in _KEY_STATES
+                if not key and (group == 3 or state not in _VALUE_STATES):
                     break
-                start = match.start(3)
+                value_group = 2 if is_string else 5
+                start = match.start(value_group)
+                token_end = match.end(value_group)
+                if is_string:
+                    start -= 1
+                    token_end += 1
                 if start > counted:
                     newlines = count("\n", counted, start)
                     if newlines:
@@ -545,27 +525,55 @@ class _Parser:
                         line_start = rfind("\n", counted, start) + 1
                     counted = start
                 elif start < counted:
-                    break
+                    break  # cannot happen (tokens come left to right); `run` copes if it did
                 span = new(
                     Span,
                     (
                         new(Position, (line, start - line_start, start)),
-                        new(Position, (line, end - line_start, end)),
+                        new(Position, (line, token_end - line_start, token_end)),
                     ),
                 )
-                first = word[0]
-                if first == "t":
-                    node = JsonBool(True, span)
-                elif first == "f":
-                    node = JsonBool(False, span)
-                elif first == "n":
-                    node = JsonNull(span)
-                elif "." in word or "e" in word or "E" in word:
-                    node = JsonNumber(word, float(word), span)
+                node: JsonValue
+                if is_string:
+                    node = JsonString(match.group(2), span)
+                    if key:
+                        frame.key = node
+                        frame.state = _OBJECT_VALUE if group == 3 else _OBJECT_COLON
+                        pos = reader.pos = self.prev_end = end
+                        self.stray = False
+                        continue
                 else:
-                    node = JsonNumber(word, int(word), span)
-                self.counted, self.line, self.line_start = counted, line, line_start
-                self.deliver(node)
+                    word = match.group(5)
+                    if len(word) > _FAST_NUMBER_LIMIT:
+                        break
+                    first = word[0]
+                    if first == "t":
+                        node = JsonBool(True, span)
+                    elif first == "f":
+                        node = JsonBool(False, span)
+                    elif first == "n":
+                        node = JsonNull(span)
+                    elif "." in word or "e" in word or "E" in word:
+                        node = JsonNumber(word, float(word), span)
+                    else:
+                        node = JsonNumber(word, int(word), span)
+                # `deliver`, inlined; a `,` taken with the value moves on to the next item.
+                comma = group == 4 or group == 6
+                if frame.is_object:
+                    owner = frame.key
+                    if owner is not None and frame.build and not frame.discard:
+                        frame.members.append(
+                            JsonMember(owner, node, new(Span, (owner.span.start, span.end)))
+                        )
+                    frame.key = None
+                    frame.state = _OBJECT_KEY if comma else _OBJECT_AFTER
+                else:
+                    if frame.build and not frame.discard:
+                        frame.items.append(node)
+                    frame.state = _ARRAY_VALUE if comma else _ARRAY_AFTER
+                frame.discard = False
+                if comma:
+                    frame.comma = end - 1
             pos = reader.pos = self.prev_end = end
             self.stray = False
         self.counted, self.line, self.line_start = counted, line, line_start
