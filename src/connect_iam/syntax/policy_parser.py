@@ -342,15 +342,12 @@ class _Parser:
         if values is None:
             return None, False, False
         checker = self.action_text if positive == "Action" else self.resource_text
-        ok = all(
-            [
-                checker(text, span, (*path, Value(name), Index(i)))
-                for i, (text, span) in enumerate(values)
-            ]
-        )
+        # The item's path is built only for an item that gets a finding: a statement may list
+        # thousands of actions, and almost all of them are fine.
+        ok = all([checker(text, span, path, name, i) for i, (text, span) in enumerate(values)])
         return values, has_negative, ok
 
-    def action_text(self, text: str, span: Span, path: Path) -> bool:
+    def action_text(self, text: str, span: Span, path: Path, element: str, index: int) -> bool:
         if text == "*":
             return True
         service, sep, name = text.partition(":")
@@ -359,12 +356,12 @@ class _Parser:
                 "INVALID_ACTION",
                 f"`{text}` is not an action: use `service:ActionName` or `*`",
                 span,
-                path,
+                (*path, Value(element), Index(index)),
             )
             return False
         return True
 
-    def resource_text(self, text: str, span: Span, path: Path) -> bool:
+    def resource_text(self, text: str, span: Span, path: Path, element: str, index: int) -> bool:
         if text == "*":
             return True
         if not text.startswith("arn:"):
@@ -372,7 +369,7 @@ class _Parser:
                 "INVALID_ARN_PREFIX",
                 f"`{text}` is not an ARN: a resource must be `*` or start with `arn:`",
                 span,
-                path,
+                (*path, Value(element), Index(index)),
             )
             return False
         # A segment-final `*` may stand for the remaining fields (IAM: Resource), so
@@ -383,7 +380,7 @@ class _Parser:
                 f"`{text}` has {text.count(':') + 1} of the 6 fields "
                 "`arn:partition:service:region:account:resource`",
                 span,
-                path,
+                (*path, Value(element), Index(index)),
             )
             return False
         return True

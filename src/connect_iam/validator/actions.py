@@ -19,15 +19,31 @@ def _has_wildcard(text: str) -> bool:
     return "*" in text or "?" in text
 
 
+#: (catalog, Action text) of patterns `ActionsCheck.action` found nothing wrong with. Its findings
+#: depend on the text and the catalog alone (the span only places them), and the same actions
+#: recur across statements and policies, so a clean one is not looked up again.
+_CLEAN: set[tuple[int, str]] = set()
+_CLEAN_LIMIT = 200_000
+
+
 class ActionsCheck:
     """Unknown services and actions (with "did you mean"), wildcards that match nothing."""
 
     name = "actions"
 
     def run(self, context: CheckContext) -> Iterator[Finding]:
+        catalog_id = id(context.catalog)
         for statement in context.statements:
             for action in statement.actions:
-                yield from self.action(context, action)
+                key = (catalog_id, action.text)
+                if key in _CLEAN:
+                    continue
+                found = list(self.action(context, action))
+                if not found and action.span is not None:
+                    if len(_CLEAN) > _CLEAN_LIMIT:
+                        _CLEAN.clear()
+                    _CLEAN.add(key)
+                yield from found
 
     def action(self, context: CheckContext, action: ActionPattern) -> Iterator[Finding]:
         text, span = action.text, action.span

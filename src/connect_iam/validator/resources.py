@@ -119,10 +119,19 @@ class ArnCheck:
     name = "arns"
 
     def run(self, context: CheckContext) -> Iterator[Finding]:
+        catalog_id = id(context.catalog)
         for statement in context.statements:
             for resource in statement.resources or ():
                 if resource.span is not None and resource.text != "*":
-                    yield from self.arn(context, resource.text, resource.span)
+                    key = (catalog_id, resource.text)
+                    if key in _CLEAN_ARNS:
+                        continue
+                    found = list(self.arn(context, resource.text, resource.span))
+                    if not found:
+                        if len(_CLEAN_ARNS) > _CLEAN_LIMIT:
+                            _CLEAN_ARNS.clear()
+                        _CLEAN_ARNS.add(key)
+                    yield from found
 
     def arn(self, context: CheckContext, text: str, span: Span) -> Iterator[Finding]:
         fields = _Fields.parse(text)
@@ -263,6 +272,13 @@ class ArnCheck:
                 path=path,
                 suggestion=f"use the {what} id, a UUID such as `{_EXAMPLE_UUID}`, or `*`",
             )
+
+
+#: (catalog, Resource text) of ARNs that `ArnCheck.arn` found nothing wrong with. Its findings
+#: depend on the text and the catalog alone (the span only places them), and ARNs recur across
+#: statements and policies, so a clean one is not checked field by field again.
+_CLEAN_ARNS: set[tuple[int, str]] = set()
+_CLEAN_LIMIT = 200_000
 
 
 def _field_required(info: ResourceTypeInfo, index: int) -> bool:
@@ -443,6 +459,7 @@ class ApplicabilityCheck:
         actions = [info for info in actions if not info.takes_no_resource]
         if not actions:
             return  # UNSUPPORTED_RESOURCE_ARN_IN_POLICY says it, per action
+        types: list[ResourceTypeInfo] | None = None
         for resource in statement.resources or ():
             if resource.text == "*" or resource.span is None:
                 continue
@@ -450,7 +467,12 @@ class ApplicabilityCheck:
             if namespace is None:
                 continue
             pattern = _VARIABLE.sub("*", resource.text)
-            if any(could_match(t, pattern) for info in actions for t in context.types_of(info)):
+            if types is None:
+                # Distinct types once: a statement's actions share most of their types.
+                types = list(
+                    {id(t): t for info in actions for t in context.types_of(info)}.values()
+                )
+            if any(could_match(t, pattern) for t in types):
                 continue
             if any(info.takes_no_resource for info in actions) and WildcardPattern.compile(
                 pattern
