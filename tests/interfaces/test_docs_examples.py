@@ -26,3 +26,15 @@ def test_architecture_walkthrough_runs_as_printed() -> None:
     finally:
         os.chdir(cwd)
     assert out.getvalue().splitlines() == expected
+
+
+def test_readme_python_example_runs() -> None:
+    """README: the Python example's assertion holds."""
+    text = (ROOT / "README.md").read_text()
+    [code] = re.findall(r"```python\n(.*?)```", text, re.S)
+    cwd = os.getcwd()
+    try:
+        os.chdir(ROOT)
+        exec(compile(code, "README.md", "exec"), {})
+    finally:
+        os.chdir(cwd)
