@@ -448,14 +448,9 @@ class ApplicabilityCheck:
 
     def resources(self, context: CheckContext, statement: Statement) -> Iterator[Finding]:
         """A Resource ARN that no resource type of any of the statement's actions can match."""
-        actions = [
-            info
-            for a in statement.actions
-            if a.text != "*" and not _free(a.service)
-            for info in context.expand(a.text)
-        ]
         if any(a.text == "*" or _free(a.service) for a in statement.actions):
             return
+        actions = [info for a in statement.actions for info in context.expand(a.text)]
         actions = [info for info in actions if not info.takes_no_resource]
         if not actions:
             return  # UNSUPPORTED_RESOURCE_ARN_IN_POLICY says it, per action
