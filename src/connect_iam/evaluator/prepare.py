@@ -1,8 +1,9 @@
 """Compile a policy set once; find the statements that can match an action in O(1) after the first
 request for that action.
 
-The index groups statements by service prefix (a statement whose pattern has a wildcard in the
-service part, or that uses NotAction, sits in every group), then caches, per action name, the
+The index groups statements by service prefix and the first letter of the action name (a pattern
+whose name starts with a wildcard sits in its service's every group; one with a wildcard in the
+service part, or a NotAction statement, sits in every group), then caches, per action name, the
 statements whose Action element names it. `indexed=False` skips both layers: tests use it as the
 oracle the index must agree with.
 """
@@ -33,6 +34,7 @@ class PreparedPolicy:
     statements: tuple[CompiledStatement, ...]
     indexed: bool = True
     _by_service: dict[str, tuple[CompiledStatement, ...]] = field(default_factory=dict)
+    _groups: dict[str, tuple[CompiledStatement, ...]] = field(default_factory=dict)
     _everywhere: tuple[CompiledStatement, ...] = ()
     _by_action: dict[str, tuple[CompiledStatement, ...]] = field(default_factory=dict)
     # What an explanation says about each statement, built once (keyed by statement index).
@@ -63,16 +65,27 @@ class PreparedPolicy:
             if compiled.not_action or any(not _literal_service(s) for s in services):
                 everywhere.append(compiled)
                 continue
-            for service in services:
-                groups.setdefault(service, []).append(compiled)
+            for action in compiled.statement.actions:
+                groups.setdefault(_group_key(action.service, action.name), []).append(compiled)
         self._everywhere = tuple(everywhere)
-        # Keep document order inside each group: explanations list statements as written.
-        order = {id(c): i for i, c in enumerate(self.statements)}
-        for service, members in groups.items():
-            merged = sorted(
-                {id(c): c for c in (*members, *everywhere)}.values(), key=lambda c: order[id(c)]
+        self._groups = {key: tuple(members) for key, members in groups.items()}
+
+    def _pool(self, key: str) -> tuple[CompiledStatement, ...]:
+        """Statements that may name actions starting `service:c`: those whose patterns start
+        with that letter, those whose names start with a wildcard, and the unindexable ones,
+        in document order (explanations list statements as written)."""
+        pool = self._by_service.get(key)
+        if pool is None:
+            service = key.split(":", 1)[0]
+            members = (
+                *self._groups.get(key, ()),
+                *self._groups.get(service + ":", ()),
+                *self._everywhere,
             )
-            self._by_service[service] = tuple(merged)
+            unique = {id(c): c for c in members}
+            pool = tuple(c for c in self.statements if id(c) in unique)
+            self._by_service[key] = pool
+        return pool
 
     def candidates(self, action: str) -> tuple[CompiledStatement, ...]:
         """Statements whose Action / NotAction element names `action` (case-insensitive)."""
@@ -81,8 +94,8 @@ class PreparedPolicy:
         if cached is not None:
             return cached
         if self.indexed:
-            service = key.split(":", 1)[0]
-            pool = self._by_service.get(service, self._everywhere)
+            service, _, name = key.partition(":")
+            pool = self._pool(_group_key(service, name))
         else:
             pool = self.statements
         found = tuple(c for c in pool if c.names_action(action))
@@ -91,6 +104,12 @@ class PreparedPolicy:
                 self._by_action.clear()
             self._by_action[key] = found
         return found
+
+
+def _group_key(service: str, name: str) -> str:
+    """`connect:d` for `connect:Describe*`; `connect:` when the name starts with a wildcard."""
+    first = name[:1].lower()
+    return f"{service}:" if first in ("", "*", "?") else f"{service}:{first}"
 
 
 def _literal_service(service: str) -> bool:
