@@ -30,6 +30,8 @@ test: $(BIN)/connect-iam
 bench: $(BIN)/connect-iam
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/bench_simulate.py
+	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_analyze.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
